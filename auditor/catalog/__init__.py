@@ -1,0 +1,228 @@
+"""The catalog: every AWS action, resource type (with its ARN format) and condition key.
+
+`Catalog` answers from one or more source folders (see `store`), first match wins, and
+loads each service's file only when a policy names that service.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from auditor.catalog.global_keys import global_key_type
+from auditor.catalog.patterns import arn_matches_format
+from auditor.catalog.store import CatalogError, bundled_source_folder, read_json
+from auditor.catalog.types import Action, ActionResource, ResourceType, Service
+
+__all__ = ["Action", "ActionResource", "Catalog", "CatalogError", "ResourceType", "Service", "Source"]
+
+# Services whose resource ids never contain "/", so `${InstanceId}` is one path segment.
+STRICT_ID_SERVICES = frozenset(
+    {"connect", "profile", "app-integrations", "cases", "voiceid", "wisdom", "qconnect", "connect-campaigns"}
+)
+
+
+class Source:
+    """One catalog folder: an index, an action-name index and per-service files."""
+
+    def __init__(self, folder: Path, label: str | None = None) -> None:
+        self.folder = Path(folder)
+        self.index: dict[str, Any] = read_json(self.folder / "index.json")
+        self.label = label or self.index.get("source", str(folder))
+        self._services: dict[str, Service | None] = {}
+        self._actions: dict[str, list[str]] | None = None
+
+    @property
+    def date(self) -> str:
+        return str(self.index.get("date", "unknown"))
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return self.index.get("services", {})
+
+    def service(self, prefix: str) -> Service | None:
+        if prefix not in self._services:
+            svc = None
+            if prefix in self.prefixes:
+                path = self.folder / "services" / f"{prefix}.json"
+                try:
+                    svc = Service.from_compact(read_json(path))
+                except (OSError, ValueError, KeyError) as exc:
+                    raise CatalogError(f"catalog file {path} is unreadable: {exc}") from exc
+            self._services[prefix] = svc
+        return self._services[prefix]
+
+    def action_index(self) -> dict[str, list[str]]:
+        if self._actions is None:
+            path = self.folder / "actions.json"
+            self._actions = read_json(path) if path.is_file() else {}
+        return self._actions
+
+
+@dataclass
+class ExpandResult:
+    pattern: str
+    actions: list[Action]
+    service_known: bool
+
+
+class Catalog:
+    def __init__(self, sources: list[Source]) -> None:
+        if not sources:
+            raise CatalogError("no catalog source")
+        self.sources = sources
+
+    @classmethod
+    def default(cls, extra_folders: list[Path] | None = None) -> "Catalog":
+        """User folders first, then the refreshed cache (if any), then the bundled database."""
+        sources = [Source(f) for f in (extra_folders or [])]
+        try:
+            from auditor.catalog import refresh  # noqa: F401  (added by the refresh feature)
+
+            sources.extend(refresh.cached_sources())
+        except ImportError:
+            pass
+        sources.append(Source(bundled_source_folder()))
+        return cls(sources)
+
+    # --- provenance -------------------------------------------------------------------------
+    @property
+    def source(self) -> str:
+        return self.sources[0].label
+
+    @property
+    def date(self) -> str:
+        return self.sources[0].date
+
+    def describe(self) -> list[dict[str, str]]:
+        return [{"source": s.label, "date": s.date, "path": str(s.folder)} for s in self.sources]
+
+    # --- services ---------------------------------------------------------------------------
+    def service_prefixes(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.sources:
+            for p in s.prefixes:
+                seen.setdefault(p, None)
+        return sorted(seen)
+
+    def has_service(self, prefix: str) -> bool:
+        low = prefix.lower()
+        return any(low in s.prefixes for s in self.sources)
+
+    def service(self, prefix: str) -> Service | None:
+        low = prefix.lower()
+        for s in self.sources:
+            svc = s.service(low)
+            if svc is not None:
+                return svc
+        return None
+
+    def source_of(self, prefix: str) -> Source | None:
+        low = prefix.lower()
+        for s in self.sources:
+            if low in s.prefixes:
+                return s
+        return None
+
+    # --- actions ----------------------------------------------------------------------------
+    def action(self, full_name: str) -> Action | None:
+        """`svc:Action`, case-insensitive; None when unknown."""
+        prefix, sep, name = full_name.partition(":")
+        if not sep:
+            return None
+        svc = self.service(prefix)
+        return svc.action(name) if svc else None
+
+    def expand(self, pattern: str) -> ExpandResult:
+        """Every action a pattern (`connect:Describe*`, `connect:*User*`, `*`) matches."""
+        if pattern.strip() == "*":
+            acts = [a for p in self.service_prefixes() for a in (self.service(p) or _EMPTY).actions.values()]
+            return ExpandResult(pattern, acts, True)
+        prefix, sep, name = pattern.partition(":")
+        if not sep:
+            return ExpandResult(pattern, [], False)
+        rx = _glob(name)
+        if any(c in prefix for c in "*?"):
+            prx = _glob(prefix)
+            prefixes = [p for p in self.service_prefixes() if prx.fullmatch(p)]
+        else:
+            prefixes = [prefix.lower()] if self.has_service(prefix) else []
+        acts = []
+        for p in prefixes:
+            svc = self.service(p)
+            if svc:
+                acts.extend(a for a in svc.actions.values() if rx.fullmatch(a.name))
+        return ExpandResult(pattern, acts, bool(prefixes))
+
+    def services_with_action(self, name: str) -> list[str]:
+        """Prefixes of the services that have an action of this name (case-insensitive)."""
+        low = name.lower()
+        out: dict[str, None] = {}
+        for s in self.sources:
+            for p in s.action_index().get(low, []):
+                out.setdefault(p, None)
+        return list(out)
+
+    # --- resources --------------------------------------------------------------------------
+    def resource_types_for_arn(self, arn: str, service: str | None = None) -> list[ResourceType]:
+        """The resource types of `service` (default: the ARN's own service) that the ARN
+        pattern can be."""
+        prefix = service or _arn_service(arn)
+        if not prefix:
+            return []
+        svc = self.service(prefix)
+        if svc is None:
+            return []
+        strict = svc.prefix in STRICT_ID_SERVICES
+        return [rt for rt in svc.resources.values() if rt.arn_format and arn_matches_format(arn, rt.arn_format, strict)]
+
+    def action_accepts_arn(self, action: Action, arn: str) -> bool:
+        strict = action.service in STRICT_ID_SERVICES
+        return any(arn_matches_format(arn, rt.arn_format, strict) for rt, _ in action.resource_types)
+
+    # --- condition keys ---------------------------------------------------------------------
+    def condition_key_type(self, key: str) -> str | None:
+        """The type of a condition key (global or of its service), or None if unknown."""
+        typ = global_key_type(key)
+        if typ:
+            return typ
+        prefix, sep, _ = key.partition(":")
+        if not sep:
+            return None
+        svc = self.service(prefix)
+        if svc is None:
+            return None
+        for name, t in svc.conditions.items():
+            if key_matches(name, key):
+                return t
+        return None
+
+
+_EMPTY = Service("", "", "", {}, {}, {})
+
+
+def key_matches(catalog_key: str, key: str) -> bool:
+    """Whether a key as written matches a catalog key, which may end in a variable
+    (`aws:ResourceTag/${TagKey}`); names compare case-insensitively, as IAM does."""
+    return _key_regex(catalog_key).fullmatch(key) is not None
+
+
+@lru_cache(maxsize=8192)
+def _key_regex(catalog_key: str) -> re.Pattern[str]:
+    parts = re.split(r"\$\{[^}]*\}", catalog_key)
+    return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _glob(text: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text), re.IGNORECASE)
+
+
+def _arn_service(arn: str) -> str | None:
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        return None
+    return parts[2] or None

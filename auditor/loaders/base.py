@@ -1,0 +1,43 @@
+"""What a loader is: it claims files and fills the model with the policies it finds.
+
+The scanner walks the inputs, offers every file to each loader's `claims` (by name and the
+first bytes), then calls `load` once per loader with all the files it claimed, so loaders that
+work per folder (Terraform modules) see the whole tree. A loader never raises on bad input:
+it records `model.input_errors` (CA000) with a location and carries on with other files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from auditor.policy.model import Model
+
+
+@dataclass
+class LoadContext:
+    # CloudFormation parameters (`--parameters file.json` or key=value)
+    parameters: dict[str, str] = field(default_factory=dict)
+    # Terraform `--var-file` files, in order
+    var_files: list[Path] = field(default_factory=list)
+    # Worker processes a loader may use (1 = in-process)
+    jobs: int = 1
+
+
+def display_path(path: Path) -> str:
+    """The path as findings show it: relative to the working folder when under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class Loader(Protocol):
+    name: str
+
+    def claims(self, path: Path, head: bytes) -> bool:
+        """Whether this loader reads `path`; `head` is its first 4 KiB."""
+
+    def load(self, paths: list[Path], ctx: LoadContext, model: Model) -> None:
+        """Add the policies (and principals) found in `paths` to `model`."""
