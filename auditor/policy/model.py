@@ -115,6 +115,10 @@ class Policy:
         doc = self.document
         if not isinstance(doc, dict):
             return
+        if "Statement" not in doc and ("Effect" in doc or "Action" in doc or "NotAction" in doc):
+            # A statement copied out of a policy without its wrapper (CA002 says so); audit it.
+            yield Statement(self, 0, (), doc)
+            return
         body = doc.get("Statement")
         if isinstance(body, dict):
             yield Statement(self, 0, ("Statement",), body)

@@ -1,0 +1,29 @@
+"""Shared test set-up: a catalog cache built once per session in a private folder, and the
+repository root as the working folder so finding paths are stable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # One catalog cache for the whole run, never the user's own.
+    os.environ.setdefault("CONNECT_AUDIT_CACHE_DIR", str(Path(config.rootpath) / ".pytest_cache" / "connect-audit"))
+
+
+@pytest.fixture(autouse=True)
+def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from auditor.catalog import Catalog
+
+    return Catalog.default()
