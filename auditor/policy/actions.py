@@ -1,0 +1,66 @@
+"""What the action strings of a statement mean to the catalog, shared by the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditor.catalog import Action, Catalog
+from auditor.policy.model import Path, Statement
+from auditor.policy.values import Text, has_holes
+
+
+@dataclass
+class ResolvedAction:
+    """One entry of an Action (or NotAction) element.
+
+    `actions` are the catalog actions it names (one, or many for a wildcard); `unresolved` is
+    True when a template hole makes it unknowable, in which case rules stay silent about it.
+    """
+
+    value: str
+    path: Path
+    actions: list[Action] = field(default_factory=list)
+    unresolved: bool = False
+    service_known: bool = True
+    is_wildcard: bool = False
+
+    @property
+    def is_star(self) -> bool:
+        return self.value.strip() == "*"
+
+
+def resolve_action(value: str, path: Path, catalog: Catalog) -> ResolvedAction:
+    if has_holes(value):
+        return ResolvedAction(value, path, unresolved=True)
+    text = value.strip() if not isinstance(value, Text) else str(value).strip()
+    if text == "*" or any(c in text for c in "*?"):
+        res = catalog.expand(text)
+        return ResolvedAction(value, path, res.actions, service_known=res.service_known, is_wildcard=True)
+    prefix = text.partition(":")[0]
+    act = catalog.action(text)
+    return ResolvedAction(value, path, [act] if act else [], service_known=catalog.has_service(prefix))
+
+
+def statement_actions(st: Statement, catalog: Catalog, element: str = "Action") -> list[ResolvedAction]:
+    return [resolve_action(v, p, catalog) for v, p in st.strings(element)]
+
+
+def allowed_actions(st: Statement, catalog: Catalog) -> list[Action]:
+    """Every catalog action the statement's Action element names (duplicates removed)."""
+    seen: dict[str, Action] = {}
+    for ra in statement_actions(st, catalog):
+        for a in ra.actions:
+            seen.setdefault(a.full_name.lower(), a)
+    return list(seen.values())
+
+
+def policy_allows(policy_statements: list[Statement], catalog: Catalog) -> set[str]:
+    """Lower-case full names of every action some Allow statement names (for dependent-action
+    checks). NotAction statements allow everything but what they list."""
+    out: set[str] = set()
+    for st in policy_statements:
+        if not st.is_allow:
+            continue
+        for a in allowed_actions(st, catalog):
+            out.add(a.full_name.lower())
+    return out
