@@ -192,6 +192,12 @@ class Catalog:
         prefix, sep, _ = key.partition(":")
         if not sep:
             return None
+        if prefix.lower() == "aws":
+            # AWS's consolidated global keys file, when a refreshed source carries it.
+            for s in self.sources:
+                for name, t in (s.index.get("global_condition_keys") or {}).items():
+                    if key_matches(name, key):
+                        return t
         svc = self.service(prefix)
         if svc is None:
             return None
