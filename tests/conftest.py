@@ -4,6 +4,7 @@ repository root as the working folder so finding paths are stable."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ FIXTURES = ROOT / "fixtures"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # One catalog cache for the whole run, never the user's own.
-    os.environ.setdefault("CONNECT_AUDIT_CACHE_DIR", str(Path(config.rootpath) / ".pytest_cache" / "connect-audit"))
+    # One catalog cache for the whole run (subprocesses inherit it), never the user's own.
+    os.environ.setdefault("CONNECT_AUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="connect-audit-test-cache-"))
 
 
 @pytest.fixture(autouse=True)

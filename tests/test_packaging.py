@@ -1,0 +1,45 @@
+"""A non-editable install ships every rule, and finds it without registration."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_ships_and_finds_every_rule(tmp_path: Path) -> None:
+    # Build the wheel exactly as `pip install .` would (no network: the build backend is here).
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("connect_policy_auditor-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        shipped = {Path(n).name for n in zf.namelist() if n.startswith("auditor/rules/")}
+        zf.extractall(tmp_path / "site")
+    on_disk = {p.name for p in (ROOT / "rules").glob("*.py")}
+    assert on_disk <= shipped
+
+    # Discover the rules from the installed copy only (not this checkout).
+    code = ("import auditor, auditor.engine as e; "
+            "assert 'site' in auditor.__file__, auditor.__file__; "
+            "print(' '.join(sorted(r.id for r in e.discover_rules())))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(tmp_path / "site"), "PATH": ""}, check=True).stdout.split()
+    ids_in_files = sorted(re.match(r"(CA\d{3})_", p.name).group(1)
+                          for p in (ROOT / "rules").glob("CA*.py"))
+    assert out == ids_in_files
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run takes the line after the marker in the README; check it finds the right one."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- test-command -->", 1)[1].split("```", 2)[1]
+    command = block.removeprefix("sh").strip()
+    extracted = subprocess.run(["bash", "-c", "grep -m1 -A2 '<!-- test-command -->' README.md | sed -n '3p'"],
+                               cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    assert extracted == command
+    assert command.startswith("python3 -m venv .venv && ") and command.endswith("python -m pytest")
+    assert "grep -m1 -A2 '<!-- test-command -->' README.md | sed -n '3p'" in (ROOT / ".ci" / "run").read_text()
