@@ -196,10 +196,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_catalog(args: argparse.Namespace) -> int:
     catalog = Catalog.default(args.catalog)
     if args.info or not args.query:
-        for i, s in enumerate(catalog.describe()):
-            lead = "answers first" if i == 0 else "then"
-            print(f"{lead}: {s['source']} (date {s['date']})\n  {s['path']}")
-        return 0
+        from auditor.catalog import refresh_cli
+
+        return refresh_cli.cmd_info(args)
     status = 0
     for q in args.query:
         status |= _catalog_query(catalog, q)

@@ -53,7 +53,7 @@ from auditor.catalog.types import Service
 
 __all__ = [
     "CONNECT_FAMILY", "DEFAULT_BASE_URL", "DEFAULT_JOBS", "DEFAULT_STALE_DAYS", "SOURCE_LABEL", "UpdateReport",
-    "cached_sources", "catalog_age_days", "catalog_date", "catalog_info", "diff", "is_stale", "refresh_hint",
+    "cached_sources", "catalog_age_days", "parse_services", "catalog_date", "catalog_info", "diff", "is_stale", "refresh_hint",
     "refreshed_folder", "stale_threshold_days", "update",
 ]
 
@@ -159,7 +159,7 @@ def update(
     the refreshed catalog; without it, a download refreshes every service in AWS's index.
     Never raises for network or data problems: the report says what failed."""
     day = _as_date(today) or date.today()
-    wanted = _normalise_services(services)
+    wanted = parse_services(services)
     folder = refreshed_folder()
     report = UpdateReport(origin=str(Path(from_dir).resolve()) if from_dir is not None else base_url, folder=folder,
                           date=day.isoformat())
@@ -260,7 +260,8 @@ def update(
         return report
 
 
-def _normalise_services(services: Iterable[str] | str | None) -> list[str] | None:
+def parse_services(services: Iterable[str] | str | None) -> list[str] | None:
+    """"connect,profile" or ["connect", "profile,cases"] -> lower-case prefixes; None for none."""
     if services is None:
         return None
     if isinstance(services, str):
@@ -277,6 +278,7 @@ def _normalise_services(services: Iterable[str] | str | None) -> list[str] | Non
 # --- from a folder --------------------------------------------------------------------------
 def _collect_folder(root: Path, wanted: list[str] | None, docs: dict[str, tuple[dict[str, Any], str, str | None]],
                     report: UpdateReport) -> dict[str, str] | None:
+    root = root.resolve()
     if not root.is_dir():
         report.errors.append(f"{root} is not a folder")
         return None
@@ -662,7 +664,7 @@ def is_stale(catalog: CatalogLike, threshold_days: int | None = DEFAULT_STALE_DA
 
 def refresh_hint(services: str | Iterable[str] | None = None) -> str:
     """The command that refreshes the catalog (for `services` only, when given)."""
-    svc = _normalise_services(services)
+    svc = parse_services(services)
     return "connect-audit catalog update" + (f" --services {','.join(svc)}" if svc else "")
 
 
