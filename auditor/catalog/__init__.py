@@ -21,7 +21,7 @@ __all__ = ["Action", "ActionResource", "Catalog", "CatalogError", "ResourceType"
 
 # Services whose resource ids never contain "/", so `${InstanceId}` is one path segment.
 STRICT_ID_SERVICES = frozenset(
-    {"connect", "profile", "app-integrations", "cases", "voiceid", "wisdom", "qconnect", "connect-campaigns"}
+    {"connect", "profile", "app-integrations", "cases", "voiceid", "wisdom", "connect-campaigns", "health-agent"}
 )
 
 
