@@ -1,0 +1,258 @@
+"""Load a CloudFormation template and remember where every value and key came from.
+
+cfn-flip's `CfnYamlLoader` turns short-form tags (`!Sub`, `!GetAtt A.B`) into their long form
+but keeps no positions. `MarkedCfnLoader` subclasses it and builds the data itself from the
+composed node tree, so each container gets a side table of its children's spans (keys too)
+and duplicate keys are caught instead of silently overwritten. Values are plain dicts, lists
+and scalars, as `json.loads` would give, so JSON templates (read with `auditor.policy.jsonloc`)
+fill the same `Template`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+import yaml.cyaml
+from cfn_tools.yaml_loader import CfnYamlLoader
+
+from auditor.policy import jsonloc
+from auditor.policy.model import Path, Span
+
+# (line, column, end line, end column), 1-based, end exclusive; tuples keep loading cheap.
+RawSpan = tuple[int, int, int, int]
+# What a container knows about one child: key span (None in lists), value span, scalar style
+# ('|', '>', '"', "'", '' for plain, None for containers) used to locate JSON inside strings.
+Child = tuple["RawSpan | None", RawSpan, "str | None"]
+
+_STR = "tag:yaml.org,2002:str"
+_UNCONVERTED = ("Ref", "Condition")  # the tags cfn-flip does not prefix with Fn::
+
+
+@dataclass
+class Template:
+    """A parsed template with the positions of everything in it."""
+
+    file: str
+    text: str
+    value: Any
+    root: RawSpan
+    # id(dict) -> {key: Child}; id(list) -> [Child]. Ids are stable: every container is kept
+    # alive by `value` for as long as the Template lives.
+    children: dict[int, Any] = field(default_factory=dict)
+    # Faults found while reading (duplicate keys, recovered JSON faults), by the id of the
+    # container they are in, so they can be attached to the policy that contains them.
+    faults: dict[int, list[tuple[str, RawSpan]]] = field(default_factory=dict)
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def span(self, raw: RawSpan) -> Span:
+        return Span(self.file, *raw)
+
+
+class TemplateError(Exception):
+    """The template cannot be read at all; `span` says where."""
+
+    def __init__(self, span: RawSpan, message: str) -> None:
+        super().__init__(message)
+        self.span = span
+        self.message = message
+
+
+def _raw(node: yaml.Node) -> RawSpan:
+    s, e = node.start_mark, node.end_mark
+    return (s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+class MarkedCfnLoader(CfnYamlLoader):
+    """cfn-flip's loader, building located data from the node tree in one pass."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.children: dict[int, Any] = {}
+        self.faults: dict[int, list[tuple[str, RawSpan]]] = {}
+
+    def located(self) -> tuple[Any, RawSpan]:
+        node = self.get_single_node()
+        if node is None:
+            raise TemplateError((1, 1, 1, 1), "the template is empty")
+        return self.build(node), _raw(node)
+
+    def build(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag.startswith("!"):
+            return self._intrinsic(node, tag[1:])
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        raise TemplateError(_raw(node), f"unexpected YAML node {node!r}")
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == "tag:yaml.org,2002:int":
+            return self.construct_yaml_int(node)
+        if tag == "tag:yaml.org,2002:bool":
+            return self.construct_yaml_bool(node)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:float":
+            return self.construct_yaml_float(node)
+        # Timestamps (`Version: 2012-10-17` unquoted) and anything else stay the text written:
+        # CloudFormation reads them as strings, where SafeLoader would make a date.
+        return node.value
+
+    def _sequence(self, node: yaml.SequenceNode) -> list[Any]:
+        out: list[Any] = []
+        spans: list[Child] = []
+        for child in node.value:
+            out.append(self.build(child))
+            spans.append((None, _raw(child), _style(child)))
+        self.children[id(out)] = spans
+        return out
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        spans: dict[str, Child] = {}
+        for key_node, value_node in node.value:
+            # CloudFormation keys are strings: keep `On:` or `2012:` as written, not as bool/int.
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(self.build(key_node))
+            key_span = _raw(key_node)
+            if key in spans:
+                first = spans[key][0]
+                where = f" (first at line {first[0]})" if first else ""
+                self.faults.setdefault(id(out), []).append(
+                    (f"duplicate key \"{key}\"{where}: CloudFormation rejects the template", key_span))
+            out[key] = self.build(value_node)
+            spans[key] = (key_span, _raw(value_node), _style(value_node))
+        self.children[id(out)] = spans
+        return out
+
+    def _intrinsic(self, node: yaml.Node, suffix: str) -> dict[str, Any]:
+        """`!Sub x` -> {"Fn::Sub": x}, as cfn-flip's multi_constructor does, with marks."""
+        name = suffix if suffix in _UNCONVERTED else "Fn::" + suffix
+        whole = _raw(node)
+        inner: Any
+        if name == "Fn::GetAtt" and isinstance(node, yaml.ScalarNode):
+            inner = node.value.split(".", 1)
+            self.children[id(inner)] = [(None, whole, "")] * len(inner)
+        elif isinstance(node, yaml.ScalarNode):
+            inner = node.value  # cfn-flip uses construct_scalar: the text, untyped
+        elif isinstance(node, yaml.SequenceNode):
+            inner = self._sequence(node)
+        else:
+            inner = self._mapping(node)  # type: ignore[arg-type]
+        out = {name: inner}
+        # The key is the tag itself; the value spans the whole tagged node.
+        tag_span = (whole[0], whole[1], whole[0], whole[1] + len(suffix) + 1)
+        self.children[id(out)] = {name: (tag_span, whole, _style(node))}
+        return out
+
+
+def _style(node: yaml.Node) -> str | None:
+    if isinstance(node, yaml.ScalarNode):
+        return node.style or ""
+    return None
+
+
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastMarkedLoader(yaml.cyaml.CParser, MarkedCfnLoader):  # type: ignore[misc]
+        """The same loader over libyaml's parser and composer (an order of magnitude faster)."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.children = {}
+            self.faults = {}
+
+    _LOADER: type[MarkedCfnLoader] = _FastMarkedLoader
+else:  # pragma: no cover - libyaml is in every PyYAML wheel
+    _LOADER = MarkedCfnLoader
+
+
+def looks_like_json(text: str) -> bool:
+    return text.lstrip("\ufeff \t\r\n")[:1] == "{"
+
+
+def load_yaml(text: str, file: str) -> Template:
+    loader = _LOADER(text)
+    try:
+        value, root = loader.located()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
+        raise TemplateError((line, col, line, col + 1), f"the template is not valid YAML: {what}") from None
+    except yaml.YAMLError as exc:
+        raise TemplateError((1, 1, 1, 1), f"the template is not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    return Template(file, text, value, root, loader.children, loader.faults)
+
+
+def load_json(text: str, file: str) -> Template:
+    """A JSON template through the located JSON parser: faults such as a trailing comma are
+    recorded where they are (CloudFormation rejects them) and the rest is still audited."""
+    result = jsonloc.parse(text, file)
+    fatal = [e for e in result.errors if e.fatal]
+    if result.value is None or fatal:
+        e = fatal[0] if fatal else None
+        span = _tuple(e.span) if e else (1, 1, 1, 1)
+        raise TemplateError(span, f"the template is not valid JSON: {e.message if e else 'no value'}")
+    children: dict[int, Any] = {}
+    by_path: dict[Path, int] = {}
+    _index_json(result.value, (), result.locations.values, result.locations.keys, children, by_path)
+    faults: dict[int, list[tuple[str, RawSpan]]] = {}
+    for err in result.errors:
+        cid = by_path.get(tuple(err.path), id(result.value))
+        message = err.message
+        if message.startswith("duplicate key"):
+            message = message.replace("only the last one counts", "CloudFormation rejects the template")
+        faults.setdefault(cid, []).append((message, _tuple(err.span)))
+    root = result.locations.values.get((), Span(file, 1, 1, 1, 1))
+    return Template(file, text, result.value, _tuple(root), children, faults)
+
+
+def _index_json(value: Any, path: Path, values: dict[Path, Span], keys: dict[Path, Span],
+                children: dict[int, Any], by_path: dict[Path, int]) -> None:
+    """Turn jsonloc's path -> span tables into the per-container side tables."""
+    if isinstance(value, dict):
+        by_path[path] = id(value)
+        table: dict[str, Child] = {}
+        for k, v in value.items():
+            p = path + (k,)
+            ks = keys.get(p)
+            table[k] = (_tuple(ks) if ks else None, _tuple(values[p]), '"' if isinstance(v, str) else None)
+            _index_json(v, p, values, keys, children, by_path)
+        children[id(value)] = table
+    elif isinstance(value, list):
+        by_path[path] = id(value)
+        items: list[Child] = []
+        for i, v in enumerate(value):
+            p = path + (i,)
+            items.append((None, _tuple(values[p]), '"' if isinstance(v, str) else None))
+            _index_json(v, p, values, keys, children, by_path)
+        children[id(value)] = items
+
+
+def _tuple(span: Span) -> RawSpan:
+    return (span.line, span.column, span.end_line, span.end_column)
+
+
+def load_template(text: str, file: str) -> Template:
+    """Parse YAML or JSON (by its first character); raises TemplateError."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return load_json(text, file) if looks_like_json(text) else load_yaml(text, file)
