@@ -48,7 +48,7 @@ from auditor.catalog.service_reference import (
     validate_index,
     validate_service,
 )
-from auditor.catalog.store import CatalogError, bundled_source_folder, cache_root, write_source
+from auditor.catalog.store import FORMAT, CatalogError, bundled_source_folder, cache_root, write_source
 from auditor.catalog.types import Service
 
 __all__ = [
@@ -87,7 +87,10 @@ def cached_sources() -> list[Source]:
     if not (folder / "index.json").is_file():
         return []
     try:
-        return [Source(folder)]
+        src = Source(folder)
+        if src.index.get("format") != FORMAT:
+            return []  # written by another version: `catalog update` rewrites it
+        return [src]
     except (OSError, ValueError):
         # write_source is atomic, so this is a damaged disk or a hand edit: fall back to the
         # bundled database rather than fail every run.
@@ -369,6 +372,8 @@ def _download(base_url: str, wanted: list[str] | None, proxy: str | None, jobs: 
             return prefix, FetchError(f"unexpected format: {exc}")
         except ValueError as exc:
             return prefix, FetchError(f"invalid JSON: {exc}")
+        except OSError as exc:  # the staging folder: disk full, permissions
+            return prefix, FetchError(f"cannot keep the download in {stage}: {exc}")
         return prefix, (data, modified, resumed)
 
     with ThreadPoolExecutor(max_workers=max(1, min(int(jobs or 1), 64))) as pool:

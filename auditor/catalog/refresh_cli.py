@@ -89,7 +89,7 @@ def cmd_update(ns: argparse.Namespace, out: TextIO | None = None) -> int:
 def _report_dict(r: refresh.UpdateReport) -> dict[str, Any]:
     return {
         "ok": r.ok, "written": r.written, "origin": r.origin, "folder": str(r.folder), "date": r.date,
-        "updated": r.updated, "resumed": r.resumed, "unchanged": r.unchanged, "failed": r.failed,
+        "requested": r.requested, "updated": r.updated, "resumed": r.resumed, "unchanged": r.unchanged, "failed": r.failed,
         "errors": r.errors, "notes": r.notes, "global_keys": r.global_keys,
     }
 
