@@ -56,6 +56,12 @@ GLOBAL_CONDITION_KEYS: dict[str, str] = {
     "aws:IsMcpServiceAction": "Bool",
     "aws:ViaAWSMCPService": "Bool",
     "aws:CalledViaAWSMCP": "String",
+    # Added by AWS after the list above was written (IAM User Guide, global condition keys).
+    "aws:AssumedRoot": "Bool",
+    "aws:ChatbotSourceArn": "ARN",
+    "aws:VpceAccount": "String",
+    "aws:VpceOrgID": "String",
+    "aws:VpceOrgPaths": "ArrayOfString",
 }
 
 # Keys that identity policies can use in any statement regardless of the action

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from auditor.catalog import Action, Catalog
 from auditor.policy.model import Path, Statement
-from auditor.policy.values import Text, has_holes
+from auditor.policy.values import Text, glob_regex, has_holes
 
 
 @dataclass
@@ -64,3 +65,28 @@ def policy_allows(policy_statements: list[Statement], catalog: Catalog) -> set[s
         for a in allowed_actions(st, catalog):
             out.add(a.full_name.lower())
     return out
+
+
+def statements_allow_name(statements: Iterable[Statement], full_name: str) -> bool:
+    """Whether some Allow statement names `svc:Action` in its Action element (an exact name or
+    a glob such as `ds:*`, case-insensitively, as IAM matches) or leaves it out of its NotAction
+    element. Needs no catalog, so it also answers for names the catalog does not know; a
+    template hole counts as naming it, so callers stay silent about what they cannot see."""
+    name = full_name.strip()
+    for st in statements:
+        if not st.is_allow:
+            continue
+        if "Action" in st.data:
+            if any(_names(v, name) for v, _ in st.values("Action") if isinstance(v, str)):
+                return True
+        elif "NotAction" in st.data:
+            excluded = [v for v, _ in st.values("NotAction") if isinstance(v, str)]
+            if not any(_names(v, name) and not has_holes(v) for v in excluded):
+                return True
+    return False
+
+
+def _names(pattern: str, name: str) -> bool:
+    if has_holes(pattern):
+        return True
+    return glob_regex(pattern.strip(), case_insensitive=True).fullmatch(name) is not None
