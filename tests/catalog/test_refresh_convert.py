@@ -147,6 +147,7 @@ def test_parse_global_keys() -> None:
     doc = json.loads((REFERENCE / "v1" / "global-condition-keys" / "global-condition-keys.json").read_text())
     keys = parse_global_keys(doc)
     assert keys["aws:VpceOrgPaths"] == "ArrayOfString" and keys["aws:SourceIp"] == "IPAddress"
+    assert keys["aws:FixtureOnlyGlobalKey"] == "Numeric"
     assert parse_global_keys([{"Name": "aws:X", "Type": "Bool"}]) == {"aws:X": "Bool"}
     assert parse_global_keys(load("qconnect")) is None  # a service: has actions
     assert parse_global_keys({"ConditionKeys": [{"Name": "connect:InstanceId", "Types": ["String"]}]}) is None

@@ -58,8 +58,8 @@ def test_update_downloads_every_service_and_new_actions_become_known(cache: Path
     types = cat.resource_types_for_arn("arn:aws:connect:us-east-1:111122223333:instance/abc/test-case/tc1")
     assert [t.name for t in types] == ["test-case"]
     # Global keys from AWS's consolidated file, beyond the built-in list.
-    assert cat.condition_key_type("aws:VpceOrgPaths") == "ArrayOfString"
-    assert before.condition_key_type("aws:VpceOrgPaths") is None
+    assert cat.condition_key_type("aws:FixtureOnlyGlobalKey") == "Numeric"
+    assert before.condition_key_type("aws:FixtureOnlyGlobalKey") is None
 
     index = read_json(refresh.refreshed_folder() / "index.json")
     assert index["dates"] == {p: report.date for p in FIXTURE_SERVICES}
@@ -253,7 +253,7 @@ def test_from_dir_works_offline(cache: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert report.updated == FIXTURE_SERVICES
     cat = Catalog.default()
     assert all(cat.action(a) for a in TEST_CASE_ACTIONS)
-    assert cat.condition_key_type("aws:VpceAccount") == "String"
+    assert cat.condition_key_type("aws:FixtureOnlyGlobalKey") == "Numeric"
 
 
 def test_from_dir_flat_folder_with_a_bad_file(cache: Path, tmp_path: Path) -> None:
