@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any, Iterable
 
@@ -112,10 +113,13 @@ class PolicyVersion(Rule):
     def _version(self, policy: Policy, value: Any, found: list[tuple[str, Path]]) -> Iterable[Finding]:
         path: Path = ("Version",)
         fix = f'write "Version": "{CURRENT}"'
+        if isinstance(value, datetime.date) and value.isoformat() in (CURRENT, OLD):
+            value = value.isoformat()  # unquoted in YAML; CloudFormation passes it on as that string
         if has_holes(value) or value == CURRENT:
             return
         if not isinstance(value, str):
-            yield self.finding(policy, path, f'Version must be the string "{CURRENT}", not {json.dumps(value)}',
+            shown = json.dumps(value, default=str)
+            yield self.finding(policy, path, f'Version must be the string "{CURRENT}", not {shown}',
                                suggestion=fix, level="error")
             return
         if value == OLD:

@@ -44,7 +44,8 @@ def _compact(value: Any) -> tuple[str, bool]:
     if isinstance(value, list):
         out = [_compact(v) for v in value]
         return "[" + ",".join(s for s, _ in out) + "]", all(e for _, e in out)
-    return json.dumps(value), True
+    # default=str: a YAML date (an unquoted `Version: 2012-10-17`) is sent as its text.
+    return json.dumps(value, default=str), True
 
 
 def json_size(value: Any) -> Size:

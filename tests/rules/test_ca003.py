@@ -46,3 +46,11 @@ def test_documentation_placeholders_are_not_policy_variables() -> None:
 
 def test_variable_escapes_count() -> None:
     assert [lvl for _, lvl, _ in run(doc(None, [AGENTS + "${*}"]))] == ["error"]
+
+
+def test_unquoted_yaml_date_version() -> None:
+    import datetime
+
+    assert run(doc(datetime.date(2012, 10, 17), AGENTS + "*")) == []
+    assert [lvl for _, lvl, _ in run(doc(datetime.date(2008, 10, 17), AGENTS + "${aws:username}"))] == ["error"]
+    assert [lvl for _, lvl, _ in run(doc(datetime.date(2024, 1, 1), AGENTS + "*"))] == ["error"]
