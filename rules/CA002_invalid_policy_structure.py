@@ -241,7 +241,10 @@ class InvalidPolicyStructure(Rule):
             yield self.finding(policy, path, "the statement has neither Action nor NotAction: it applies to no action",
                                suggestion='add "Action": the actions it allows or denies, e.g. ["connect:DescribeUser"]')
 
-        # Resource and Principal by kind of policy
+        # Resource and Principal by kind of policy; a lone statement's kind is a loader's guess
+        # (it has no siblings to tell), so those checks wait until it is wrapped.
+        if lone:
+            kind = ""
         if kind in _NEEDS_RESOURCE and "Resource" not in present and "NotResource" not in present:
             yield self.finding(policy, path, f"the statement has no Resource: {label} needs a Resource or NotResource in every statement",
                                suggestion='add "Resource": the ARNs it applies to, or "*" for actions that take no resource')

@@ -79,3 +79,10 @@ def test_misspelt_element_does_not_also_count_as_missing() -> None:
     found = run({"Version": "2012-10-17", "Statement": [{"Effects": "Allow", "Actions": ["connect:ListUsers"],
                                                          "Resources": INSTANCE}]})
     assert [p[-1] for p, _ in found] == ["Effects", "Actions", "Resources"]
+
+
+def test_lone_statement_is_not_judged_by_a_guessed_kind() -> None:
+    # A bucket-policy statement copied alone: the loader cannot tell its kind.
+    lone = {"Sid": "ConnectRecordings", "Effect": "Allow", "Principal": {"Service": "connect.amazonaws.com"},
+            "Action": "s3:PutObject", "Resource": "arn:aws:s3:::amazon-connect-recordings-123456789012/*"}
+    assert run(lone) == [((), "the document is a single statement without its policy wrapper: IAM rejects it")]
