@@ -128,8 +128,40 @@ def closest_operator(text: str) -> str | None:
     low = text.strip().lower()
     if low in lower:
         return lower[low]
+    if low.endswith("ifexists") and low[: -len("ifexists")] in lower:
+        return lower[low[: -len("ifexists")]]  # NullIfExists: Null takes no IfExists
     match = difflib.get_close_matches(low, list(lower), n=1, cutoff=0.75)
     return lower[match[0]] if match else None
+
+
+_CATEGORY_PREFIX = {"String": "String", "ARN": "Arn", "Numeric": "Numeric", "Date": "Date"}
+_DEFAULT_FOR_TYPE: dict[str, tuple[str, str]] = {
+    "String": ("StringEquals", "StringNotEquals"),
+    "ARN": ("ArnLike", "ArnNotLike"),
+    "Numeric": ("NumericEquals", "NumericNotEquals"),
+    "Date": ("DateEquals", "DateNotEquals"),
+    "Bool": ("Bool", "Bool"),
+    "IPAddress": ("IpAddress", "NotIpAddress"),
+    "Binary": ("BinaryEquals", "BinaryEquals"),
+}
+
+
+def operator_for_type(op: Operator, key_type: str) -> str | None:
+    """The operator that makes the same comparison as `op` for a key of `key_type`
+    (`NumericLessThan` -> `DateLessThan` for a Date key), keeping its set prefix and IfExists."""
+    base, _ = key_base_type(key_type)
+    src = _CATEGORY_PREFIX.get(op.category)
+    dst = _CATEGORY_PREFIX.get(base)
+    name = None
+    if src and dst and op.base.startswith(src):
+        candidate = dst + op.base[len(src):]
+        if candidate in BASE_OPERATORS:
+            name = candidate
+    if name is None and base in _DEFAULT_FOR_TYPE:
+        name = _DEFAULT_FOR_TYPE[base][1 if op.negated else 0]
+    if name is None:
+        return None
+    return (f"{op.set_prefix}:" if op.set_prefix else "") + name + ("IfExists" if op.if_exists else "")
 
 
 def key_base_type(key_type: str) -> tuple[str, bool]:
