@@ -8,7 +8,8 @@ from pathlib import Path
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 _VERSION = re.compile(rb"AWSTemplateFormatVersion")
-_SAM = re.compile(rb"""["']?Transform["']?\s*:\s*(\[\s*)?["']?AWS::Serverless""")
+# `Transform: AWS::Serverless-...`, also in a list (flow or block) after other transforms.
+_SAM = re.compile(rb"""Transform["']?\s*:(?:[\s\[\],'"-]|AWS::[A-Za-z0-9-]+)*AWS::Serverless""")
 # `Resources` as a top-level YAML key, or as a JSON member, with a resource type nearby.
 _RESOURCES = re.compile(rb"""(^|\n)Resources\s*:|"Resources"\s*:""")
 _AWS_TYPE = re.compile(rb"""["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::""")

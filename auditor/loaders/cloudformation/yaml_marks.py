@@ -75,21 +75,27 @@ class MarkedCfnLoader(CfnYamlLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
+        self._init_marks(stream)
+
+    def _init_marks(self, stream: str) -> None:
         self.children: dict[int, Any] = {}
         self.faults: dict[int, list[tuple[str, RawSpan]]] = {}
+        self._source = stream
+        self._text_lines: list[str] | None = None
 
     def located(self) -> tuple[Any, RawSpan]:
         node = self.get_single_node()
         if node is None:
             raise TemplateError((1, 1, 1, 1), "the template is empty")
-        return self.build(node), _raw(node)
+        return self.build(node)
 
-    def build(self, node: yaml.Node) -> Any:
+    def build(self, node: yaml.Node) -> tuple[Any, RawSpan]:
+        """The value of a node and its span."""
         tag = node.tag
         if tag.startswith("!"):
             return self._intrinsic(node, tag[1:])
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+            return self._scalar(node), self._scalar_span(node)
         if isinstance(node, yaml.SequenceNode):
             return self._sequence(node)
         if isinstance(node, yaml.MappingNode):
@@ -112,51 +118,80 @@ class MarkedCfnLoader(CfnYamlLoader):
         # CloudFormation reads them as strings, where SafeLoader would make a date.
         return node.value
 
-    def _sequence(self, node: yaml.SequenceNode) -> list[Any]:
+    def _scalar_span(self, node: yaml.ScalarNode) -> RawSpan:
+        span = _raw(node)
+        if node.style in ("|", ">") and span[3] == 1 and span[2] > span[0] + 1:
+            # A block scalar ends where the next token starts: end it after its last text.
+            lines = self._lines()
+            last = span[2] - 2  # 0-based index of the line before the end mark
+            while last > span[0] and not lines[last].strip():
+                last -= 1
+            return (span[0], span[1], last + 1, len(lines[last].rstrip()) + 1)
+        return span
+
+    def _lines(self) -> list[str]:
+        if self._text_lines is None:
+            self._text_lines = self._source.split("\n")
+        return self._text_lines
+
+    def _sequence(self, node: yaml.SequenceNode) -> tuple[list[Any], RawSpan]:
         out: list[Any] = []
         spans: list[Child] = []
         for child in node.value:
-            out.append(self.build(child))
-            spans.append((None, _raw(child), _style(child)))
+            value, span = self.build(child)
+            out.append(value)
+            spans.append((None, span, _style(child)))
         self.children[id(out)] = spans
-        return out
+        return out, _collection_span(node, spans[-1][1] if spans else None)
 
-    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode) -> tuple[dict[str, Any], RawSpan]:
         out: dict[str, Any] = {}
         spans: dict[str, Child] = {}
+        last: RawSpan | None = None
         for key_node, value_node in node.value:
             # CloudFormation keys are strings: keep `On:` or `2012:` as written, not as bool/int.
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(self.build(key_node))
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(self.build(key_node)[0])
             key_span = _raw(key_node)
             if key in spans:
                 first = spans[key][0]
                 where = f" (first at line {first[0]})" if first else ""
                 self.faults.setdefault(id(out), []).append(
                     (f"duplicate key \"{key}\"{where}: CloudFormation rejects the template", key_span))
-            out[key] = self.build(value_node)
-            spans[key] = (key_span, _raw(value_node), _style(value_node))
+            out[key], last = self.build(value_node)
+            spans[key] = (key_span, last, _style(value_node))
         self.children[id(out)] = spans
-        return out
+        return out, _collection_span(node, last)
 
-    def _intrinsic(self, node: yaml.Node, suffix: str) -> dict[str, Any]:
+    def _intrinsic(self, node: yaml.Node, suffix: str) -> tuple[dict[str, Any], RawSpan]:
         """`!Sub x` -> {"Fn::Sub": x}, as cfn-flip's multi_constructor does, with marks."""
         name = suffix if suffix in _UNCONVERTED else "Fn::" + suffix
-        whole = _raw(node)
         inner: Any
-        if name == "Fn::GetAtt" and isinstance(node, yaml.ScalarNode):
-            inner = node.value.split(".", 1)
-            self.children[id(inner)] = [(None, whole, "")] * len(inner)
-        elif isinstance(node, yaml.ScalarNode):
-            inner = node.value  # cfn-flip uses construct_scalar: the text, untyped
+        if isinstance(node, yaml.ScalarNode):
+            whole = self._scalar_span(node)
+            if name == "Fn::GetAtt":
+                inner = node.value.split(".", 1)
+                self.children[id(inner)] = [(None, whole, "")] * len(inner)
+            else:
+                inner = node.value  # cfn-flip uses construct_scalar: the text, untyped
         elif isinstance(node, yaml.SequenceNode):
-            inner = self._sequence(node)
+            inner, whole = self._sequence(node)
         else:
-            inner = self._mapping(node)  # type: ignore[arg-type]
+            inner, whole = self._mapping(node)  # type: ignore[arg-type]
+        start = _raw(node)
+        whole = (start[0], start[1], whole[2], whole[3])
         out = {name: inner}
         # The key is the tag itself; the value spans the whole tagged node.
-        tag_span = (whole[0], whole[1], whole[0], whole[1] + len(suffix) + 1)
+        tag_span = (start[0], start[1], start[0], start[1] + len(suffix) + 1)
         self.children[id(out)] = {name: (tag_span, whole, _style(node))}
-        return out
+        return out, whole
+
+
+def _collection_span(node: yaml.Node, last: RawSpan | None) -> RawSpan:
+    """A block collection ends with its last item (libyaml ends it at the next token)."""
+    span = _raw(node)
+    if node.flow_style or last is None:
+        return span
+    return (span[0], span[1], last[2], last[3])
 
 
 def _style(node: yaml.Node) -> str | None:
@@ -174,8 +209,7 @@ if getattr(yaml, "__with_libyaml__", False):
             yaml.cyaml.CParser.__init__(self, stream)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
-            self.children = {}
-            self.faults = {}
+            self._init_marks(stream)
 
     _LOADER: type[MarkedCfnLoader] = _FastMarkedLoader
 else:  # pragma: no cover - libyaml is in every PyYAML wheel
