@@ -14,7 +14,7 @@ import pytest
 from auditor.engine import scan
 
 PARITY = Path(__file__).resolve().parents[1] / "fixtures" / "parity"
-_ROW = re.compile(r"^\|\s*([a-z0-9-]+)\s*\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|\s*$")
+_ROW = re.compile(r"^\|\s*([a-z][a-z0-9-]*)\s*\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|\s*$")
 
 
 def table() -> dict[str, tuple[str, str]]:
