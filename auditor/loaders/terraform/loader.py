@@ -1,0 +1,270 @@
+"""`TerraformLoader`: claims Terraform files and plans, and fills the model.
+
+Steps: a byte pre-filter picks the files that can matter (`prefilter.py`); those are parsed,
+in worker processes when `ctx.jobs > 1` (parsing is the cost; evaluation is cheap); each root
+module (a folder no other folder calls) is evaluated with its tfvars and `--var-file`s, local
+child modules under it; plans are read last so they can borrow the `.tf` locations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from auditor.loaders.base import LoadContext, display_path
+from auditor.loaders.terraform import prefilter
+from auditor.loaders.terraform.evaluate import evaluate
+from auditor.loaders.terraform.located import V
+from auditor.loaders.terraform.modules import Module, Root
+from auditor.loaders.terraform.nodes import FileAST
+from auditor.loaders.terraform.plan import PlanLoad, looks_like_plan
+from auditor.loaders.terraform.resources import Collected, collect_module, finish
+from auditor.policy.model import Model, Policy, Span
+
+_POLICY_HINT = re.compile(rb'"(Statement|Effect|Action|NotAction)"\s*:')
+
+
+def _is_tf(name: str) -> bool:
+    return name.endswith(".tf") or name.endswith(".tf.json")
+
+
+def _is_tfvars(name: str) -> bool:
+    return name.endswith(".tfvars") or name.endswith(".tfvars.json")
+
+
+def _auto_tfvars(name: str) -> bool:
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(".auto.tfvars") \
+        or name.endswith(".auto.tfvars.json")
+
+
+def parse_file(path: str) -> FileAST:
+    """Read and parse one file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`). Never raises."""
+    from auditor.loaders.terraform.parse import parse_hcl
+    from auditor.loaders.terraform.tfjson import parse_tf_json, parse_tfvars_json
+
+    p = Path(path)
+    file = display_path(p)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return FileAST(path, file, errors=[(Span(file, 1, 1, 1, 1), f"cannot read the file: {exc.strerror or exc}")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return FileAST(path, file, errors=[(Span(file, line, col, line, col + 1), "the file is not UTF-8 text")])
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    name = p.name
+    try:
+        if name.endswith(".tfvars.json"):
+            return parse_tfvars_json(text, path, file)
+        if name.endswith(".json"):
+            return parse_tf_json(text, path, file)
+        return parse_hcl(text, path, file, tfvars=name.endswith(".tfvars"))
+    except RecursionError:
+        return FileAST(path, file, errors=[(Span(file, 1, 1, 1, 1), "the file nests too deeply to read")])
+
+
+def _parse_batch(paths: list[str]) -> list[FileAST]:
+    return [parse_file(p) for p in paths]
+
+
+def parse_files(paths: list[Path], jobs: int) -> Iterator[FileAST]:
+    """Parse files, in `jobs` worker processes when more than one (largest files first, in
+    batches, so workers stay busy and results stream back)."""
+    if jobs <= 1 or len(paths) < 4:
+        for p in paths:
+            yield parse_file(str(p))
+        return
+    sizes = {p: _size(p) for p in paths}
+    order = sorted(paths, key=lambda p: -sizes[p])
+    # Batches of about equal bytes; several per worker to balance.
+    total = sum(sizes.values()) or 1
+    target = max(total // (jobs * 4), 1)
+    batches: list[list[str]] = []
+    cur: list[str] = []
+    acc = 0
+    for p in order:
+        cur.append(str(p))
+        acc += sizes[p]
+        if acc >= target:
+            batches.append(cur)
+            cur, acc = [], 0
+    if cur:
+        batches.append(cur)
+    _warm_parser()
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), mp_context=ctx) as pool:
+        for batch in pool.map(_parse_batch, batches):
+            yield from batch
+
+
+def _warm_parser() -> None:
+    # Build (or load) the grammar once before forking, so workers inherit it.
+    from auditor.loaders.terraform.parse import _parser
+
+    _parser()
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
+
+
+class TerraformLoader:
+    """Loads every IAM policy of Terraform configurations (`*.tf`, `*.tf.json`) and plans."""
+
+    name = "terraform"
+
+    def __init__(self) -> None:
+        self._tf_dirs: dict[Path, bool] = {}
+
+    # --- claiming ----------------------------------------------------------------------------------
+    def claims(self, path: Path, head: bytes) -> bool:
+        if ".terraform" in path.parts:
+            return False
+        name = path.name
+        if _is_tf(name) or _is_tfvars(name):
+            return True
+        if name.endswith(".json"):
+            if looks_like_plan(head):
+                return True
+            # A policy file next to Terraform may be read by file()/templatefile(): claim it, so
+            # it is audited once (as the resource that reads it, or else on its own).
+            return bool(_POLICY_HINT.search(head)) and self._near_terraform(path.parent)
+        return False
+
+    def _near_terraform(self, folder: Path) -> bool:
+        for d in [folder, *list(folder.parents)[:3]]:
+            if d not in self._tf_dirs:
+                try:
+                    self._tf_dirs[d] = any(n.endswith(".tf") for n in os.listdir(d))
+                except OSError:
+                    self._tf_dirs[d] = False
+            if self._tf_dirs[d]:
+                return True
+        return False
+
+    # --- loading -----------------------------------------------------------------------------------
+    def load(self, paths: list[Path], ctx: LoadContext, model: Model) -> None:
+        tf: list[Path] = []
+        plans: list[Path] = []
+        side_json: list[Path] = []
+        for p in paths:
+            name = p.name
+            if _is_tf(name):
+                tf.append(p)
+            elif _is_tfvars(name):
+                continue  # read per root below
+            elif name.endswith(".json"):
+                head = _head(p)
+                (plans if looks_like_plan(head) else side_json).append(p)
+        consumed: set[Path] = set()
+        config: dict[Path, dict[str, Policy]] = {}
+        if tf:
+            self._load_config(tf, ctx, model, consumed, config)
+        for p in plans:
+            self._load_plan(p, model, config.get(Path(os.path.normpath(p.parent.absolute())), {}))
+        if side_json:
+            from auditor.loaders.policy_json import PolicyJsonLoader
+
+            rest = [p for p in side_json if p.resolve() not in consumed]
+            loader = PolicyJsonLoader()
+            for p in rest:
+                loader.load_one(p, model)
+
+    def _load_config(self, tf: list[Path], ctx: LoadContext, model: Model, consumed: set[Path],
+                     config: dict[Path, dict[str, Policy]]) -> None:
+        sel = prefilter.select(tf)
+        wanted = [p for d in sorted(sel.files) for p in sel.files[d]]
+        parsed: dict[Path, FileAST] = {}
+        for ast in parse_files(wanted, ctx.jobs):
+            parsed[Path(ast.path)] = ast
+            model.input_errors.extend(ast.errors)
+        by_dir: dict[Path, list[FileAST]] = {}
+        for d, ps in sel.files.items():
+            by_dir[d] = [parsed[p] for p in ps if p in parsed]
+
+        def files_for(d: Path) -> list[FileAST]:
+            d = Path(os.path.normpath(d.absolute()))
+            if d not in by_dir:
+                # Not selected by the pre-filter (a module read only for an argument): parse now.
+                names = sorted(n for n in _listdir(d) if _is_tf(n))
+                by_dir[d] = list(parse_files([d / n for n in names], 1))
+                for ast in by_dir[d]:
+                    model.input_errors.extend(ast.errors)
+            return by_dir[d]
+
+        var_files = [parse_file(str(p)) for p in ctx.var_files]
+        for vf in var_files:
+            model.input_errors.extend(vf.errors)
+        for root_dir in sel.roots:
+            auto = sorted((n for n in _listdir(root_dir) if _auto_tfvars(n)),
+                          key=lambda n: (n.startswith("terraform.tfvars") is False, n))
+            tfvars_asts = [parse_file(str(root_dir / n)) for n in auto]
+            for a in tfvars_asts:
+                model.input_errors.extend(a.errors)
+            root = Root(root_dir, files_for)
+            root.tfvars = _tfvars(tfvars_asts + var_files, root)
+            mod = Module(root, root_dir, "", files_for(root_dir))
+            collected = Collected()
+            try:
+                collect_module(collected, mod)
+            except RecursionError:
+                model.input_errors.append((Span(display_path(root_dir), 1, 1, 1, 1),
+                                           "the configuration nests too deeply to evaluate"))
+                continue
+            collected.notes.extend(root.notes)
+            before = len(model.policies)
+            finish(collected, model)
+            config[root_dir] = {p.name: p for p in model.policies[before:]}
+            consumed |= root.consumed
+
+    def _load_plan(self, path: Path, model: Model, config: dict[str, Policy]) -> None:
+        file = display_path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            model.input_errors.append((Span(file, 1, 1, 1, 1), f"cannot read the Terraform plan: {exc}"))
+            return
+        load = PlanLoad(path, file, model, config)
+        load.run(text)
+        if load.replaced:
+            # The plan's known documents replace the configuration's (same places, real values).
+            model.policies[:] = [p for p in model.policies
+                                 if not (p.name in load.replaced and config.get(p.name) is p)]
+
+
+def _tfvars(asts: Iterable[FileAST], root: Root) -> dict[str, V]:
+    """Variable values from tfvars files, later files winning (Terraform's precedence)."""
+    out: dict[str, V] = {}
+    env = Module(root, root.dir, "", []).env()
+    for a in asts:
+        for b in a.blocks:
+            for name, attr in b.attrs.items():
+                out[name] = evaluate(attr.expr, env)
+    return out
+
+
+def _listdir(d: Path) -> list[str]:
+    try:
+        return os.listdir(d)
+    except OSError:
+        return []
+
+
+def _head(p: Path) -> bytes:
+    try:
+        with open(p, "rb") as fh:
+            return fh.read(4096)
+    except OSError:
+        return b""

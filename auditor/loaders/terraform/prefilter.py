@@ -1,0 +1,193 @@
+"""Decide from bytes alone which Terraform files must be parsed.
+
+Most `.tf` files in a real tree hold no IAM policy, and HCL parsing is the expensive step, so
+each file is scanned with a few byte regexes: does it declare an IAM block, which variables,
+locals, modules and outputs does it declare and reference. A folder matters when it holds IAM
+blocks or calls (through local module sources) a folder that does; in such a folder we parse
+the IAM files plus whatever declares what they reference, to a fixed point. The scan errs on
+the side of parsing more (a name that merely looks like a local counts).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+IAM_BLOCK = re.compile(
+    rb'(?m)^[ \t]*(?:resource|data)[ \t]+"?(aws_iam_[a-z_]+|aws_ssoadmin_permission_set_inline_policy)"?')
+_VARIABLE = re.compile(rb'(?m)^[ \t]*variable[ \t]+"?([\w-]+)"?')
+_LOCALS = re.compile(rb"(?m)^[ \t]*locals[ \t]*\{")
+_ASSIGN = re.compile(rb"(?m)^[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?!=)")
+_MODULE = re.compile(rb'(?m)^[ \t]*module[ \t]+"?([\w-]+)"?[ \t]*\{')
+_SOURCE = re.compile(rb'(?m)^[ \t]*source[ \t]*=[ \t]*"([^"]*)"')
+_OUTPUT = re.compile(rb'(?m)^[ \t]*output[ \t]+"?([\w-]+)"?')
+_REF_VAR = re.compile(rb"\bvar\.([\w-]+)")
+_REF_LOCAL = re.compile(rb"\blocal\.([\w-]+)")
+_REF_MODULE = re.compile(rb"\bmodule\.([\w-]+)(?:\[[^\]]*\])?(?:\.([\w-]+))?")
+_JSON_IAM = re.compile(rb'"(aws_iam_[a-z_]+|aws_ssoadmin_permission_set_inline_policy)"')
+
+
+@dataclass
+class FileFacts:
+    path: Path
+    size: int
+    iam: bool = False
+    variables: set[str] = field(default_factory=set)
+    local_names: set[str] = field(default_factory=set)  # over-approximated
+    modules: dict[str, str] = field(default_factory=dict)  # module name -> source
+    outputs: set[str] = field(default_factory=set)
+    var_refs: set[str] = field(default_factory=set)
+    local_refs: set[str] = field(default_factory=set)
+    module_refs: set[tuple[str, str]] = field(default_factory=set)  # (module, output or "")
+    json: bool = False
+
+
+def facts(path: Path, data: bytes) -> FileFacts:
+    f = FileFacts(path, len(data), json=path.name.endswith(".json"))
+    if f.json:
+        # JSON syntax: cheap to parse, so only whether it holds IAM matters.
+        f.iam = bool(_JSON_IAM.search(data))
+        f.local_names = {b"*".decode()} if b'"locals"' in data else set()
+        f.variables = {"*"} if b'"variable"' in data else set()
+        return f
+    f.iam = bool(IAM_BLOCK.search(data))
+    if b"variable" in data:
+        f.variables = {m.decode() for m in _VARIABLE.findall(data)}
+    if _LOCALS.search(data):
+        f.local_names = {m.decode() for m in _ASSIGN.findall(data)}
+    if b"module" in data:
+        names = _MODULE.findall(data)
+        if names:
+            # Pair each module block with the first `source` after it.
+            for m in _MODULE.finditer(data):
+                s = _SOURCE.search(data, m.end())
+                f.modules[m.group(1).decode()] = s.group(1).decode() if s else ""
+        f.module_refs = {(a.decode(), b.decode() if b else "") for a, b in _REF_MODULE.findall(data)}
+    if b"output" in data:
+        f.outputs = {m.decode() for m in _OUTPUT.findall(data)}
+    if b"var." in data:
+        f.var_refs = {m.decode() for m in _REF_VAR.findall(data)}
+    if b"local." in data:
+        f.local_refs = {m.decode() for m in _REF_LOCAL.findall(data)}
+    return f
+
+
+def _local_source(source: str) -> bool:
+    return source.startswith("./") or source.startswith("../")
+
+
+def read_facts(path: Path) -> FileFacts | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return facts(path, data)
+
+
+@dataclass
+class Selection:
+    """What to parse: files per folder, and which folders are roots."""
+
+    files: dict[Path, list[Path]]  # folder -> files to parse (sorted)
+    roots: list[Path]
+    called: set[Path]  # folders called as local modules
+    scanned: int = 0  # files looked at
+
+
+def select(tf_files: list[Path]) -> Selection:
+    by_dir: dict[Path, dict[Path, FileFacts]] = {}
+    for p in tf_files:
+        fa = read_facts(p)
+        if fa is not None:
+            by_dir.setdefault(Path(os.path.normpath(p.parent.absolute())), {})[p] = fa
+    scanned = len(tf_files)
+
+    def ensure_dir(d: Path) -> None:
+        nonlocal scanned
+        if d in by_dir:
+            return
+        by_dir[d] = {}
+        try:
+            names = sorted(os.listdir(d))
+        except OSError:
+            return
+        for n in names:
+            if n.endswith(".tf") or n.endswith(".tf.json"):
+                fa = read_facts(d / n)
+                scanned += 1
+                if fa is not None:
+                    by_dir[d][d / n] = fa
+
+    # Module edges: caller folder -> {(module name, child folder)}; child folders may lie
+    # outside the inputs (`source = "../shared"`), so they are read from disk.
+    edges: dict[Path, set[tuple[str, Path]]] = {}
+    todo = list(by_dir)
+    seen: set[Path] = set()
+    while todo:
+        d = todo.pop()
+        if d in seen:
+            continue
+        seen.add(d)
+        for fa in by_dir.get(d, {}).values():
+            for name, src in fa.modules.items():
+                if _local_source(src):
+                    child = Path(os.path.normpath(d / src))
+                    edges.setdefault(d, set()).add((name, child))
+                    if child not in by_dir:
+                        ensure_dir(child)
+                    todo.append(child)
+    called = {c for kids in edges.values() for _, c in kids}
+
+    # Folders that matter: those with IAM blocks, and their callers, transitively.
+    needed: set[Path] = {d for d, fs in by_dir.items() if any(f.iam for f in fs.values())}
+    changed = True
+    while changed:
+        changed = False
+        for d, kids in edges.items():
+            if d not in needed and any(c in needed for _, c in kids):
+                needed.add(d)
+                changed = True
+
+    # Outputs a needed folder reads from its children: the child must be parsed for them.
+    want_outputs: dict[Path, set[str]] = {}
+    files: dict[Path, set[Path]] = {}
+    queue = sorted(needed)
+    while queue:
+        d = queue.pop()
+        fs = by_dir.get(d, {})
+        kids = {name: c for name, c in edges.get(d, set())}
+        chosen = {p for p, f in fs.items() if f.iam or (f.json and f.local_names | f.variables)}
+        chosen |= {p for p, f in fs.items() if any(kids.get(m) in needed for m in f.modules)}
+        chosen |= {p for p, f in fs.items() if f.outputs & want_outputs.get(d, set())}
+        chosen |= files.get(d, set())
+        # Close over what the chosen files reference.
+        while True:
+            var_refs = set().union(*(fs[p].var_refs for p in chosen)) if chosen else set()
+            local_refs = set().union(*(fs[p].local_refs for p in chosen)) if chosen else set()
+            mod_refs = set().union(*(fs[p].module_refs for p in chosen)) if chosen else set()
+            more = {p for p, f in fs.items() if p not in chosen and (
+                f.variables & var_refs or f.local_names & local_refs or set(f.modules) & {m for m, _ in mod_refs}
+                or ("*" in f.variables and var_refs) or ("*" in f.local_names and local_refs))}
+            if not more:
+                break
+            chosen |= more
+        if chosen == files.get(d):
+            continue
+        files[d] = chosen
+        # Children whose outputs the chosen files read.
+        for m, out in set().union(*(fs[p].module_refs for p in chosen)):
+            child = kids.get(m)
+            if child is None:
+                continue
+            if out:
+                want_outputs.setdefault(child, set()).add(out)
+            needed.add(child)
+            queue.append(child)
+        for m in set().union(*(set(fs[p].modules) for p in chosen)):
+            child = kids.get(m)
+            if child is not None and child in needed and child not in files:
+                queue.append(child)
+    roots = sorted(d for d in needed if d not in called and files.get(d))
+    return Selection({d: sorted(ps) for d, ps in files.items() if ps}, roots, called, scanned)
