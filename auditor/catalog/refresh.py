@@ -32,7 +32,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -156,11 +156,13 @@ def update(
     retry_delay: float = 0.5,
     today: date | str | None = None,
     global_keys_url: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> UpdateReport:
     """Refresh the catalog from AWS's service reference (or from `from_dir`, a folder of
     downloaded service files). `services` limits it to some prefixes and merges them into
     the refreshed catalog; without it, a download refreshes every service in AWS's index.
-    Never raises for network or data problems: the report says what failed."""
+    Never raises for network or data problems: the report says what failed.
+    `progress(done, total, prefix)` is called as each download finishes."""
     day = _as_date(today) or date.today()
     wanted = parse_services(services)
     folder = refreshed_folder()
@@ -186,7 +188,7 @@ def update(
         else:
             stage = staging_root() / day.isoformat()
             global_keys = _download(base_url, wanted, proxy, jobs, timeout, retries, retry_delay, day, stage,
-                                    global_keys_url, docs, report)
+                                    global_keys_url, docs, report, progress)
 
         converted: dict[str, Service] = {}
         for prefix in sorted(docs):
@@ -331,7 +333,8 @@ def _guess_prefix(path: Path) -> str:
 # --- downloads ------------------------------------------------------------------------------
 def _download(base_url: str, wanted: list[str] | None, proxy: str | None, jobs: int, timeout: float,
               retries: int, retry_delay: float, day: date, stage: Path, global_keys_url: str | None,
-              docs: dict[str, tuple[dict[str, Any], str, str | None]], report: UpdateReport) -> dict[str, str] | None:
+              docs: dict[str, tuple[dict[str, Any], str, str | None]], report: UpdateReport,
+              progress: Callable[[int, int, str], None] | None = None) -> dict[str, str] | None:
     _clean_staging(stage)
     fetcher = _Fetcher(proxy, timeout, retries, retry_delay)
     try:
@@ -376,8 +379,18 @@ def _download(base_url: str, wanted: list[str] | None, proxy: str | None, jobs: 
             return prefix, FetchError(f"cannot keep the download in {stage}: {exc}")
         return prefix, (data, modified, resumed)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(int(jobs or 1), 64))) as pool:
-        results = list(pool.map(one, targets))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(int(jobs or 1), 64)))
+    try:
+        futures = [pool.submit(one, t) for t in targets]
+        for done, fut in enumerate(as_completed(futures), 1):
+            if progress is not None:
+                progress(done, len(futures), fut.result()[0])
+        results = [f.result() for f in futures]
+    except BaseException:
+        # Interrupted (Ctrl-C): stop queued downloads; what is staged is kept for the next run.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     for prefix, res in results:
         if isinstance(res, Exception):
             report.failed[prefix] = str(res)

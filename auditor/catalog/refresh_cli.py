@@ -70,13 +70,17 @@ def cmd_update(ns: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     services = refresh.parse_services(getattr(ns, "services", None))
     from_dir = getattr(ns, "from_dir", None)
+    show = sys.stderr.isatty() and not getattr(ns, "json", False)
     report = refresh.update(
         services=services,
         from_dir=Path(from_dir) if from_dir else None,
         base_url=getattr(ns, "base_url", None) or DEFAULT_BASE_URL,
         proxy=getattr(ns, "proxy", None),
         jobs=getattr(ns, "jobs", None) or refresh.DEFAULT_JOBS,
+        progress=_progress if show else None,
     )
+    if show:
+        sys.stderr.write("\r\033[K")
     if getattr(ns, "json", False):
         json.dump(_report_dict(report), out, indent=2)
         out.write("\n")
@@ -84,6 +88,11 @@ def cmd_update(ns: argparse.Namespace, out: TextIO | None = None) -> int:
         for line in report.lines():
             out.write(line + "\n")
     return 0 if report.ok else 1
+
+
+def _progress(done: int, total: int, prefix: str) -> None:
+    sys.stderr.write(f"\r\033[Kdownloading {done}/{total} {prefix}")
+    sys.stderr.flush()
 
 
 def _report_dict(r: refresh.UpdateReport) -> dict[str, Any]:

@@ -30,9 +30,11 @@ def test_update_downloads_every_service_and_new_actions_become_known(cache: Path
     assert all(before.action(a) is None for a in TEST_CASE_ACTIONS)
     assert not before.has_service("qconnect")
 
-    report = refresh.update(base_url=reference.url, jobs=3, **fast())
+    seen: list[tuple[int, int, str]] = []
+    report = refresh.update(base_url=reference.url, jobs=3, progress=lambda *a: seen.append(a), **fast())
 
     assert report.ok, report.lines()
+    assert sorted(p for _, _, p in seen) == FIXTURE_SERVICES and [d for d, _, _ in seen] == [1, 2, 3, 4]
     assert report.written
     assert report.updated == FIXTURE_SERVICES
     assert report.global_keys and report.global_keys.endswith("global-condition-keys.json")
