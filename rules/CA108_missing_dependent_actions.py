@@ -1,0 +1,121 @@
+"""CA108: an allowed action whose dependent actions the same policy does not allow."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+from auditor.catalog import Catalog
+from auditor.policy.actions import ResolvedAction, resolve_action, statements_allow_name
+from auditor.policy.model import Policy, Statement
+from auditor.rule import Finding, Rule
+
+# Up to this many missing actions are named in the message itself; the suggestion names all.
+LIST_IN_MESSAGE = 12
+
+
+class MissingDependentActions(Rule):
+    """Reports allowed actions whose dependent actions the same policy does not allow.
+
+    ## What it does
+    The Service Authorization Reference lists, for some actions, other actions the caller
+    must also be allowed for the call to succeed: `connect:CreateInstance` needs `ds:` directory
+    actions and `iam:` role actions, `connect:AdminGetEmergencyAccessToken` needs
+    `connect:DescribeInstance`, `connect:ListInstances` and `ds:DescribeDirectories`. For each
+    action an Allow statement names, this rule checks that some Allow statement of the same
+    policy names each dependent action too, exactly or by a wildcard (`ds:*`, `*`) or by leaving
+    it out of a NotAction. A wildcard entry (`connect:*`, `ds:*`) gets one finding that sums up
+    what its actions are missing, as a note: the policy does not say which of its actions are
+    used. An action that is itself a dependent of another allowed action is not checked for
+    its own dependents (`ds:CreateDirectory`, granted for `connect:CreateInstance`, is not asked
+    for the `ec2:` actions the catalog lists for it). Resources and conditions of the dependent
+    grants are not compared.
+
+    Applies to identity policies, permission boundaries, SCPs and session policies (each of them
+    must let the dependent actions through); not to resource-based policies, whose dependent
+    calls are authorised on other resources, nor to trust policies. Unresolved template values
+    count as allowing anything, so they never cause a finding.
+
+    ## Why it matters
+    The policy looks complete and the console or API call still fails with AccessDenied on an
+    action nobody wrote down (`ds:CheckAlias` while creating an instance), typically only when
+    someone first tries it in production, or an emergency sign-in fails when it is needed most.
+
+    ## Example
+    ```json
+    {"Effect": "Allow", "Action": "connect:AdminGetEmergencyAccessToken",
+     "Resource": "arn:aws:connect:us-east-1:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc1"}
+    ```
+
+    ## Fix
+    Allow the dependent actions the finding lists, in the same policy (scoped to the
+    resources they need), or deliberately leave them out where another policy of the
+    principal grants them (suppress the finding there).
+    """
+
+    id = "CA108"
+    name = "missing-dependent-actions"
+    short_description = "An allowed action needs other actions that the same policy does not allow"
+    level = "warning"
+    kinds = ("identity", "boundary", "scp", "session")
+
+    def check(self, policy: Policy, catalog: Catalog) -> Iterable[Finding]:
+        statements = list(policy.statements())
+        allowed: dict[str, bool] = {}
+
+        def is_allowed(name: str) -> bool:
+            low = name.lower()
+            if low not in allowed:
+                allowed[low] = statements_allow_name(statements, name)
+            return allowed[low]
+
+        entries: list[tuple[Statement, ResolvedAction]] = []
+        for st in statements:
+            if not st.is_allow or "Action" not in st.data:
+                continue
+            for value, path in st.actions:
+                if value.strip() == "*":
+                    continue  # allows every dependent too (and expanding it reads every service)
+                entry = resolve_action(value, path, catalog)
+                if not entry.unresolved and entry.actions:
+                    entries.append((st, entry))
+        # An action granted because another one needs it is there to serve that one: its own
+        # dependents are the catalog's transitive claims (ds:CreateDirectory -> ec2:...), not asked.
+        serving = {d.lower() for _, e in entries for a in e.actions for d in a.dependent_actions}
+        for st, entry in entries:
+            missing: dict[str, list[str]] = {}  # dependent -> the actions that need it
+            for action in entry.actions:
+                if action.full_name.lower() in serving:
+                    continue
+                for dep in action.dependent_actions:
+                    if not is_allowed(dep):
+                        missing.setdefault(dep, []).append(action.full_name)
+            if missing:
+                yield self._finding(policy, st, entry, missing)
+
+    def _finding(self, policy: Policy, st: Statement, entry: ResolvedAction,
+                 missing: dict[str, list[str]]) -> Finding:
+        deps = sorted(missing, key=str.lower)
+        suggestion = "also allow " + ", ".join(deps) + " (scoped to the resources they need)"
+        if not entry.is_wildcard:
+            name = entry.actions[0].full_name
+            message = f"{name} also needs {_list(deps)}, which this policy does not allow."
+            return self.finding(policy, entry.path, message, suggestion=suggestion)
+        needing = sorted({a for actions in missing.values() for a in actions}, key=str.lower)
+        name = str(entry.value).strip()
+        if len(deps) <= LIST_IN_MESSAGE:
+            what = _list(deps)
+        else:
+            per_service = Counter(d.partition(":")[0] for d in deps)
+            what = f"{len(deps)} actions (" + ", ".join(f"{s}: {n}" for s, n in per_service.most_common()) + ")"
+        by = _list(needing[:3]) if len(needing) <= 3 else ", ".join(needing[:3]) + f" and {len(needing) - 3} more"
+        message = (f"{name} matches actions that also need {what}, which this policy does not allow "
+                   f"(needed by {by}).")
+        # The policy does not say which of a wildcard's actions are used: hygiene, not a risk.
+        return self.finding(policy, entry.path, message, suggestion=suggestion, level="note")
+
+
+def _list(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
