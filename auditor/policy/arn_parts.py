@@ -1,0 +1,192 @@
+"""The parts of an ARN as written in a policy, checked one by one (CA104 and friends).
+
+`arn_fields` splits an ARN on its colons without breaking a policy variable (`${aws:username}`)
+or an unresolved template value apart; `arn_service_shape` says, from the catalog's ARN
+formats alone, whether an ARN service exists, is regional, and can do without an account.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from auditor.policy.values import Hole, Text
+
+if TYPE_CHECKING:
+    from auditor.catalog import Catalog
+
+# The AWS partitions (the second part of every ARN).
+PARTITIONS: tuple[str, ...] = (
+    "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc",
+)
+
+# Regions, for suggestions only: validity is the pattern below, so a new region is never wrong.
+KNOWN_REGIONS: tuple[str, ...] = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2",
+    "ap-south-1", "ap-south-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1",
+    "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+    "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "eu-south-1", "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1",
+    "mx-central-1", "sa-east-1", "cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1",
+    "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1",
+    "us-isof-east-1", "eusc-de-east-1",
+)
+REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}")
+
+# Stands for an unresolved template part inside an ARN field (see `arn_fields`).
+UNKNOWN = "\x00"
+
+
+@dataclass(frozen=True)
+class ArnFields:
+    """The colon-separated fields of an ARN as written.
+
+    Policy variables (`${aws:username}`) stay whole inside their field; a template hole is
+    replaced by its pattern, or by `UNKNOWN` when it has none. `count_known` is False when
+    such a hole could itself hold colons, so the number of fields is not known.
+    """
+
+    fields: tuple[str, ...]
+    count_known: bool
+
+    def get(self, i: int) -> str | None:
+        return self.fields[i] if i < len(self.fields) else None
+
+
+def arn_fields(value: str) -> ArnFields:
+    """Split an ARN on its colons (at most six fields), keeping `${...}` whole."""
+    count_known = True
+    if isinstance(value, Text):
+        pieces: list[str] = []
+        for part in value.parts:
+            if isinstance(part, Hole):
+                if part.pattern is None:
+                    count_known = False
+                pieces.append(part.pattern if part.pattern is not None else UNKNOWN)
+            else:
+                pieces.append(part)
+        text = "".join(pieces)
+    else:
+        text = str(value)
+    fields: list[str] = []
+    cur: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "$" and i + 1 < n and text[i + 1] == "{":
+            end = text.find("}", i)
+            if end >= 0:
+                cur.append(text[i : end + 1])
+                i = end + 1
+                continue
+        if c == ":" and len(fields) < 5:
+            fields.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    fields.append("".join(cur))
+    return ArnFields(tuple(fields), count_known)
+
+
+def field_is_unknown(field_text: str) -> bool:
+    """A field that is (partly) an unresolved template value or a policy variable: anything."""
+    return UNKNOWN in field_text or "${" in field_text
+
+
+def is_region(text: str) -> bool:
+    return REGION_PATTERN.fullmatch(text) is not None
+
+
+def with_field(value: str, index: int, new: str) -> str:
+    """The ARN with field `index` replaced (for suggestions); holes are shown as `${expr}`."""
+    parts = arn_fields(str(value)).fields
+    out = list(parts)
+    if index < len(out):
+        out[index] = new
+    return ":".join(out)
+
+
+@dataclass(frozen=True)
+class ArnServiceShape:
+    """What the catalog's ARN formats say about one ARN service (the third field).
+
+    `regional`: every format has a region; `global_`: none has; `account_optional`: some format
+    has an empty account (S3 buckets, EC2 public images); `prefixes`: the IAM prefixes whose
+    resource types use this ARN service (they differ, e.g. `catalog` is `servicecatalog`'s).
+    """
+
+    regional: bool
+    global_: bool
+    account_optional: bool
+    prefixes: tuple[str, ...]
+
+
+def _shape(formats: list[tuple[str, str]]) -> ArnServiceShape:
+    regions = [f.split(":", 5)[3] for _, f in formats]
+    accounts = [f.split(":", 5)[4] for _, f in formats]
+    return ArnServiceShape(
+        regional=all(regions),
+        global_=not any(regions),
+        account_optional=any(a == "" for a in accounts),
+        prefixes=tuple(dict.fromkeys(p for p, _ in formats)),
+    )
+
+
+def _formats_by_arn_service(catalog: "Catalog", prefixes: list[str]) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for p in prefixes:
+        svc = catalog.service(p)
+        if svc is None:
+            continue
+        for rt in svc.resources.values():
+            parts = rt.arn_format.split(":", 5)
+            # Formats with a variable service (`${Vendor}`) say nothing about names.
+            if len(parts) == 6 and parts[2] and "${" not in parts[2]:
+                out.setdefault(parts[2], []).append((p, rt.arn_format))
+    return out
+
+
+_ALL_SHAPES: "weakref.WeakKeyDictionary[Catalog, dict[str, ArnServiceShape]]" = weakref.WeakKeyDictionary()
+
+
+def arn_service_shapes(catalog: "Catalog") -> dict[str, ArnServiceShape]:
+    """Every ARN service named by some resource type's ARN format, with its shape. Reads every
+    service file (about a quarter of a second), so it is computed once per catalog and only
+    asked for when an ARN's service is not itself a service prefix."""
+    shapes = _ALL_SHAPES.get(catalog)
+    if shapes is None:
+        by = _formats_by_arn_service(catalog, catalog.service_prefixes())
+        shapes = {s: _shape(f) for s, f in by.items()}
+        _ALL_SHAPES[catalog] = shapes
+    return shapes
+
+
+def arn_service_shape(catalog: "Catalog", arn_service: str) -> ArnServiceShape | None:
+    """The shape of an ARN service, or None when no ARN format names it.
+
+    When the ARN service is a service prefix, only that service's formats are read (the fast,
+    common case); otherwise every service is searched.
+    """
+    if catalog.has_service(arn_service):
+        own = _formats_by_arn_service(catalog, [arn_service.lower()]).get(arn_service)
+        if own:
+            return _shape(own)
+        # A prefix whose formats are all under another ARN service (or has none).
+    return arn_service_shapes(catalog).get(arn_service)
+
+
+def is_arn_service(catalog: "Catalog", arn_service: str) -> bool:
+    """Whether an ARN's third field names a service: an ARN service of some resource type, or a
+    service prefix (a few services have ARNs but no resource types in the catalog). ARNs are
+    case-sensitive, so `Connect` is no service."""
+    if arn_service == arn_service.lower() and catalog.has_service(arn_service):
+        return True
+    return arn_service in arn_service_shapes(catalog)
+
+
+def arn_services_of_prefix(catalog: "Catalog", prefix: str) -> list[str]:
+    """The ARN services a prefix's resource types use (`servicecatalog` -> `catalog`, `servicecatalog`)."""
+    return list(_formats_by_arn_service(catalog, [prefix.lower()]))
