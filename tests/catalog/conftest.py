@@ -18,8 +18,18 @@ import pytest
 from auditor.catalog.service_reference import DEFAULT_BASE_URL
 
 REFERENCE = Path(__file__).resolve().parents[2] / "fixtures" / "service-reference"
+GENERATED_FROM = (REFERENCE / "GENERATED_FROM.txt").read_text().strip()
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
               "NO_PROXY")
+
+
+def fixtures_match_bundled() -> bool:
+    """Whether the fixtures were generated from the installed Policy Sentry database (tests
+    that expect its unchanged actions to be unchanged in the fixtures need that)."""
+    from auditor.catalog import Source
+    from auditor.catalog.store import bundled_source_folder
+
+    return Source(bundled_source_folder()).label == GENERATED_FROM
 
 
 @pytest.fixture

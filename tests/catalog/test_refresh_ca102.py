@@ -52,6 +52,8 @@ def ca102(policy: Path, **rule_options: object) -> dict[str, str]:
 
 def test_new_actions_stop_being_reported_after_an_update(cache: Path, reference: Reference, policy: Path) -> None:
     cat = Catalog.default()
+    if any(cat.action(a) for a in NEW):  # pragma: no cover - a newer Policy Sentry has them
+        pytest.skip("the bundled database already has the TestCase actions")
     stale = refresh.is_stale(cat, service="connect")
     before = ca102(policy)
     assert set(before) == set(NEW) | {"connect:NoSuchTestCaseThing"}

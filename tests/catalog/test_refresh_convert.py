@@ -19,7 +19,7 @@ from auditor.catalog.service_reference import (
 )
 from auditor.catalog.store import bundled_source_folder
 
-from .conftest import REFERENCE
+from .conftest import GENERATED_FROM, REFERENCE, fixtures_match_bundled
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,8 @@ def test_access_level_without_annotations_falls_back(bundled: Source) -> None:
 
 @pytest.mark.parametrize("prefix", ["connect", "profile", "cases"])
 def test_unchanged_actions_convert_to_what_the_bundled_database_says(bundled: Source, prefix: str) -> None:
+    if not fixtures_match_bundled():
+        pytest.skip(f"the fixtures come from {GENERATED_FROM}, not {bundled.label}: regenerate them")
     old = bundled.service(prefix)
     new = service_from_reference(load(prefix), old)
     assert new.name == old.name and new.url == old.url

@@ -13,7 +13,7 @@ from auditor.catalog import Catalog
 from auditor.catalog import refresh
 from auditor.catalog.store import read_json
 
-from .conftest import REFERENCE, Reference
+from .conftest import REFERENCE, Reference, fixtures_match_bundled
 
 FIXTURE_SERVICES = ["cases", "connect", "profile", "qconnect"]
 TEST_CASE_ACTIONS = ["connect:CreateTestCase", "connect:StartTestCaseExecution", "connect:ListTestCases",
@@ -27,8 +27,9 @@ def fast(**kw):
 
 def test_update_downloads_every_service_and_new_actions_become_known(cache: Path, reference: Reference) -> None:
     before = Catalog.default()
-    assert all(before.action(a) is None for a in TEST_CASE_ACTIONS)
-    assert not before.has_service("qconnect")
+    if fixtures_match_bundled():
+        assert all(before.action(a) is None for a in TEST_CASE_ACTIONS)
+        assert not before.has_service("qconnect")
 
     seen: list[tuple[int, int, str]] = []
     report = refresh.update(base_url=reference.url, jobs=3, progress=lambda *a: seen.append(a), **fast())
