@@ -261,7 +261,15 @@ def update(
         report.written = True
         report.date = src_date
         if stage is not None and not report.failed and not report.errors:
-            shutil.rmtree(stage, ignore_errors=True)
+            # Done with these downloads; keep any others of the day (an earlier interrupted
+            # full update limited now by --services) for the next run to resume from.
+            for p in [*converted, "_index", "_global-condition-keys"]:
+                for f in (stage / f"{p}.json", stage / f"{p}.modified"):
+                    f.unlink(missing_ok=True)
+            try:
+                stage.rmdir()
+            except OSError:
+                pass
         return report
 
 

@@ -319,3 +319,16 @@ def test_full_update_drops_services_no_longer_published(cache: Path, reference: 
     assert Catalog.default().action("retiredsvc:Go") is not None
     assert refresh.update(base_url=reference.url, **fast()).ok
     assert not Catalog.default().has_service("retiredsvc")
+
+
+def test_a_limited_update_keeps_the_other_staged_downloads(cache: Path, reference: Reference) -> None:
+    reference.faults[CONNECT] = "500"
+    refresh.update(base_url=reference.url, today="2026-11-22", **fast())
+    reference.faults.clear()
+    assert refresh.update(services=["connect"], base_url=reference.url, today="2026-11-22", **fast()).ok
+    stage = refresh.staging_root() / "2026-11-22"
+    assert not (stage / "connect.json").exists() and (stage / "profile.json").is_file()
+    reference.requests.clear()
+    report = refresh.update(base_url=reference.url, today="2026-11-22", **fast())
+    assert report.ok and sorted(report.resumed) == ["cases", "profile", "qconnect"]
+    assert not stage.exists()
