@@ -8,40 +8,15 @@ from collections import Counter
 from typing import Any, Iterable
 
 from auditor.catalog import Action, Catalog, ResourceType
-from auditor.connect.knowledge import is_documented_exception
 from auditor.policy.actions import ResolvedAction, statement_actions
-from auditor.policy.arn import example_arn, split_arn
-from auditor.policy.model import Path, Policy, Statement
-from auditor.policy.values import glob_regex, is_wholly_unresolved, known_text
+from auditor.policy.arn import example_arn
+from auditor.policy.model import Policy, Statement
+from auditor.policy.resources import ResourceEntry, action_applies, resource_entries
+from auditor.policy.values import known_text
 from auditor.rule import Finding, Rule
 
 # How many example ARNs a suggestion offers for an action with several resource types.
 MAX_EXAMPLES = 3
-
-
-class _Resource:
-    """One entry of a Resource element, as far as matching goes."""
-
-    def __init__(self, value: Any, path: Path, catalog: Catalog) -> None:
-        self.value = value
-        self.path = path
-        # Matches every action: `*` (or a glob or hole that can be `*`), or a value this rule
-        # cannot read (not a string, wholly unresolved, not an ARN, an ARN of no known service:
-        # CA002/CA104 report those).
-        self.any = True
-        self.service = ""
-        if not isinstance(value, str) or is_wholly_unresolved(value):
-            return
-        if glob_regex(value).fullmatch("*"):
-            return
-        arn = split_arn(known_text(value))
-        if arn is None or not catalog.has_service(arn.service):
-            return
-        self.any = False
-        self.service = arn.service.lower()
-
-    def __str__(self) -> str:
-        return str(self.value)
 
 
 class ResourceMismatch(Rule):
@@ -108,7 +83,7 @@ class ResourceMismatch(Rule):
             yield from self._statement(policy, st, catalog)
 
     def _statement(self, policy: Policy, st: Statement, catalog: Catalog) -> Iterable[Finding]:
-        resources = [_Resource(v, p, catalog) for v, p in st.values("Resource")]
+        resources = resource_entries(st, catalog)
         entries = statement_actions(st, catalog)
         if not entries or all(r.any for r in resources):
             return
@@ -122,7 +97,7 @@ class ResourceMismatch(Rule):
             hit = False
             for a in entry.actions:
                 for i, r in enumerate(resources):
-                    if _applies(a, r, catalog):
+                    if action_applies(a, r, catalog):
                         hit = True
                         used.add(i)
             if not hit:
@@ -140,7 +115,7 @@ class ResourceMismatch(Rule):
 
     # --- findings ---------------------------------------------------------------------------
     def _action_finding(self, policy: Policy, st: Statement, entry: ResolvedAction,
-                        resources: list[_Resource], others_apply: bool) -> Finding:
+                        resources: list[ResourceEntry], others_apply: bool) -> Finding:
         arns = [r for r in resources if not r.any]
         effect = "this Allow does not grant" if st.is_allow else "this Deny does not deny"
         name = str(entry.value).strip()
@@ -172,7 +147,7 @@ class ResourceMismatch(Rule):
         suggestion += alone
         return self.finding(policy, entry.path, message, suggestion=suggestion, level="error")
 
-    def _resource_finding(self, policy: Policy, st: Statement, r: _Resource, actions: list[Action],
+    def _resource_finding(self, policy: Policy, st: Statement, r: ResourceEntry, actions: list[Action],
                           catalog: Catalog) -> Finding:
         kinds = _names([rt.name for rt in catalog.resource_types_for_arn(known_text(r.value), r.service)])
         what = f"a {_or(kinds)} ARN" if kinds else f"no {r.service} resource type"
@@ -190,16 +165,6 @@ class ResourceMismatch(Rule):
             example = example_arn(r.value, types[0].arn_format) if types else None
             suggestion = f"correct it to the resource the actions act on ({example})" if example else "remove it"
         return self.finding(policy, r.path, message, suggestion=suggestion, level=level)
-
-
-def _applies(action: Action, r: _Resource, catalog: Catalog) -> bool:
-    if r.any:
-        return True
-    if action.star_only:
-        return False
-    if not action.resource_types:  # the catalog names types it does not define: do not guess
-        return True
-    return catalog.action_accepts_arn(action, r.value) or is_documented_exception(action.full_name, r.value) is not None
 
 
 def _resource_types(actions: list[Action]) -> list[ResourceType]:
@@ -250,7 +215,7 @@ def _and(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _base_arn(arns: list[_Resource], service: str) -> Any:
+def _base_arn(arns: list[ResourceEntry], service: str) -> Any:
     """The written ARN a suggestion starts from: one of the action's own service if any."""
     for r in arns:
         if r.service == service:

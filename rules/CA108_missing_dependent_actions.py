@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from auditor.catalog import Catalog
+from auditor.catalog import Action, Catalog
 from auditor.policy.actions import ResolvedAction, resolve_action, statements_allow_name
 from auditor.policy.model import Policy, Statement
+from auditor.policy.resources import resource_entries, statement_can_grant
 from auditor.rule import Finding, Rule
 
 # Up to this many missing actions are named in the message itself; the suggestion names all.
@@ -24,7 +25,8 @@ class MissingDependentActions(Rule):
     `connect:DescribeInstance`, `connect:ListInstances` and `ds:DescribeDirectories`. For each
     action an Allow statement names, this rule checks that some Allow statement of the same
     policy names each dependent action too, exactly or by a wildcard (`ds:*`, `*`) or by leaving
-    it out of a NotAction. A wildcard entry (`connect:*`, `ds:*`) gets one finding that sums up
+    it out of a NotAction. Only the actions the statement's resources let it grant count
+    (`connect:*` on `.../contact/*` grants contact actions only). A wildcard entry (`connect:*`, `ds:*`) gets one finding that sums up
     what its actions are missing, as a note: the policy does not say which of its actions are
     used. An action that is itself a dependent of another allowed action is not checked for
     its own dependents (`ds:CreateDirectory`, granted for `connect:CreateInstance`, is not asked
@@ -69,22 +71,29 @@ class MissingDependentActions(Rule):
                 allowed[low] = statements_allow_name(statements, name)
             return allowed[low]
 
-        entries: list[tuple[Statement, ResolvedAction]] = []
+        # (statement, entry, the entry's actions the statement's resources let it grant)
+        entries: list[tuple[Statement, ResolvedAction, list[Action]]] = []
         for st in statements:
             if not st.is_allow or "Action" not in st.data:
                 continue
+            resources = resource_entries(st, catalog)
             for value, path in st.actions:
                 if value.strip() == "*":
                     continue  # allows every dependent too (and expanding it reads every service)
                 entry = resolve_action(value, path, catalog)
-                if not entry.unresolved and entry.actions:
-                    entries.append((st, entry))
+                if entry.unresolved or not entry.actions:
+                    continue
+                # `connect:*` on `.../contact/*` grants contact actions only; an action its
+                # resources do not fit is CA105's finding, not a grant with dependents.
+                granted = [a for a in entry.actions if statement_can_grant(st, a, catalog, resources)]
+                if granted:
+                    entries.append((st, entry, granted))
         # An action granted because another one needs it is there to serve that one: its own
         # dependents are the catalog's transitive claims (ds:CreateDirectory -> ec2:...), not asked.
-        serving = {d.lower() for _, e in entries for a in e.actions for d in a.dependent_actions}
-        for st, entry in entries:
+        serving = {d.lower() for _, _, granted in entries for a in granted for d in a.dependent_actions}
+        for st, entry, granted in entries:
             missing: dict[str, list[str]] = {}  # dependent -> the actions that need it
-            for action in entry.actions:
+            for action in granted:
                 if action.full_name.lower() in serving:
                     continue
                 for dep in action.dependent_actions:
