@@ -235,6 +235,9 @@ def unbounded_resource(st: Statement, action: Action, catalog: Catalog) -> str |
     """How the statement grants `action` on every resource (`'*'`, the wildcard ARN, or its
     NotResource), or None when its resources limit it or are unknown."""
     if "NotResource" in st.data:
+        # Unless NotResource itself leaves out every resource the action acts on.
+        if any(grants_everywhere(action, v, catalog) for v, _ in st.strings("NotResource")):
+            return None
         return "every resource but those in NotResource"
     for value, _ in st.resources:
         if grants_everywhere(action, value, catalog):

@@ -168,3 +168,13 @@ def test_an_unresolved_condition_confines(catalog) -> None:
     for condition in (unresolved("var.condition"), {"StringEquals": unresolved("local.tags")}):
         assert run(ResourceStarRestrictable, [{"Effect": "Allow", "Action": "connect:DescribeQueue",
                                                "Resource": "*", "Condition": condition}], catalog) == []
+
+
+def test_not_resource_grants_everything_else_unless_it_excludes_everything(catalog) -> None:
+    grant = {"Effect": "Allow", "Action": ["connect:DeleteInstance", "iam:PassRole"],
+             "NotResource": INSTANCE}
+    assert [p for p, _, _ in run(SensitiveConnectAction, [grant], catalog)] == [("Statement", 0, "Action", 0)]
+    assert [p for p, _, _ in run(PrivilegeEscalation, [grant], catalog)] == [("Statement", 0, "Action", 1)]
+    nothing = dict(grant, NotResource=["arn:aws:connect:*:*:instance/*", "arn:aws:iam::*:role/*"])
+    assert run(SensitiveConnectAction, [nothing], catalog) == []
+    assert run(PrivilegeEscalation, [nothing], catalog) == []
