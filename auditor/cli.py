@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rules", help="list the rules, or explain one")
     r.add_argument("rule_id", nargs="?", metavar="ID")
+    r.add_argument("--markdown", action="store_true", help="every rule's documentation as Markdown")
 
     c = sub.add_parser("catalog", help="what the catalog knows of an action, a service or a wildcard",
                        description="connect-audit catalog connect:DeleteUser | connect | 'connect:Describe*' | --info")
@@ -176,6 +177,11 @@ def exit_code(counts: dict[str, int], fail_on: str) -> int:
 
 # --- rules -----------------------------------------------------------------------------------
 def cmd_rules(args: argparse.Namespace) -> int:
+    if args.markdown:
+        from auditor.rule_docs import rules_markdown
+
+        sys.stdout.write(rules_markdown())
+        return 0
     rules = sorted(discover_rules(), key=lambda r: r.id)
     if args.rule_id:
         rid = args.rule_id.upper()

@@ -120,10 +120,6 @@ class Rule:
         return cls.doc_section("What it does") or cls.short_description
 
     @classmethod
-    def help_uri(cls) -> str:
-        return f"https://github.com/connect-policy-auditor/connect-policy-auditor/blob/main/docs/rules.md#{cls.id.lower()}"
-
-    @classmethod
     def sarif(cls) -> dict[str, Any]:
         """The SARIF `reportingDescriptor` of this rule."""
         level = cls.level

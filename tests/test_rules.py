@@ -64,3 +64,11 @@ def test_bad_fixture_gives_exactly_the_expected_findings(rule_id, case, catalog)
 @pytest.mark.parametrize("rule_id,case", _all_cases("good"), ids=lambda v: getattr(v, "name", v))
 def test_good_fixture_gives_no_finding(rule_id, case, catalog) -> None:
     assert actual(rule_id, case, catalog) == []
+
+
+def test_docs_rules_md_is_made_from_the_rules() -> None:
+    from auditor.rule_docs import rules_markdown
+    from tests.rule_fixtures import RULE_FIXTURES
+
+    docs = RULE_FIXTURES.parents[1] / "docs" / "rules.md"
+    assert docs.read_text() == rules_markdown(), "run: connect-audit rules --markdown > docs/rules.md"
