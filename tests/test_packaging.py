@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,9 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_ships_and_finds_every_rule(tmp_path: Path) -> None:
-    # Build the wheel exactly as `pip install .` would (no network: the build backend is here).
+    # Build the wheel exactly as `pip install .` would (no network: the build backend is here),
+    # from a copy of the tree so no stale build/ folder can hide a missing file.
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", ".venv", "__pycache__",
+                                                             ".pytest_cache", "fixtures", "tests", "bench"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
+                    "-w", str(tmp_path / "dist"), str(src)], check=True, capture_output=True)
     wheel = next((tmp_path / "dist").glob("connect_policy_auditor-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         shipped = {Path(n).name for n in zf.namelist() if n.startswith("auditor/rules/")}
