@@ -96,3 +96,42 @@ def test_pure_python_loader_agrees_with_libyaml() -> None:
     value, root = loader.located()
     assert value == load_template(YAML, "t.yaml").value
     assert root == (1, 1, 12, 12)
+
+
+def _spans(tpl) -> list:
+    """Every key and value span, in document order (styles aside: only strings need them)."""
+    out = []
+
+    def walk(v):
+        if isinstance(v, dict):
+            out.extend((k, c[0], c[1]) for k, c in tpl.children[id(v)].items())
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            out.extend((None, c[0], c[1]) for c in tpl.children[id(v)])
+            for x in v:
+                walk(x)
+
+    walk(tpl.value)
+    return out
+
+
+def test_valid_json_fast_path_locates_like_the_json_parser(monkeypatch) -> None:
+    from auditor.loaders.cloudformation import yaml_marks
+
+    text = ('{\n  "Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy",\n\t"Properties": {"N": 1e5, "F": -0.5,'
+            ' "B": true, "Z": null, "S": "a\\/b\\u00e9\\"",\n    "L": [1, {"x": []}, "y"]}}}}\n')
+    fast = yaml_marks._valid_json(text, "t.json")
+    assert fast is not None
+    monkeypatch.setattr(yaml_marks, "_valid_json", lambda *a: None)
+    slow = yaml_marks.load_json(text, "t.json")
+    assert fast.value == slow.value and fast.value["Resources"]["P"]["Properties"]["N"] == 1e5
+    assert fast.value["Resources"]["P"]["Properties"]["S"] == 'a/b\u00e9"'
+    assert _spans(fast) == _spans(slow)
+    assert len(_spans(fast)) == 14
+
+
+def test_invalid_json_takes_the_located_parser() -> None:
+    tpl = load_template('{"Resources": {"A": 1, "A": 2}}', "t.json")
+    assert tpl.faults[id(tpl.value["Resources"])] == [
+        ('duplicate key "A": CloudFormation rejects the template', (1, 24, 1, 27))]

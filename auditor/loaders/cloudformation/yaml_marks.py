@@ -10,6 +10,7 @@ fill the same `Template`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,8 @@ class MarkedCfnLoader(CfnYamlLoader):
         self.faults: dict[int, list[tuple[str, RawSpan]]] = {}
         self._source = stream
         self._text_lines: list[str] | None = None
+        # Reading a JSON template already known to be valid JSON: plain scalars are JSON's.
+        self.json_mode = False
 
     def located(self) -> tuple[Any, RawSpan]:
         node = self.get_single_node()
@@ -104,6 +107,8 @@ class MarkedCfnLoader(CfnYamlLoader):
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
+        if self.json_mode and not node.style:
+            return json.loads(node.value)  # YAML 1.1 would read 1e5 as a string
         if tag == _STR:
             return node.value
         if tag == "tag:yaml.org,2002:int":
@@ -236,9 +241,42 @@ def load_yaml(text: str, file: str) -> Template:
     return Template(file, text, value, root, loader.children, loader.faults)
 
 
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Duplicate
+    return out
+
+
+def _valid_json(text: str, file: str) -> Template | None:
+    """Valid JSON without duplicate keys, located by libyaml (JSON is YAML's flow style),
+    several times faster than the pure-Python located parser; None to take the slow path."""
+    try:
+        json.loads(text, object_pairs_hook=_no_duplicates)
+    except (ValueError, _Duplicate, RecursionError):
+        return None
+    loader = _LOADER(text)
+    loader.json_mode = True
+    try:
+        value, root = loader.located()
+    except (yaml.YAMLError, TemplateError, ValueError):
+        return None  # escapes libyaml does not take (surrogate pairs), say
+    finally:
+        loader.dispose()
+    return Template(file, text, value, root, loader.children, loader.faults)
+
+
 def load_json(text: str, file: str) -> Template:
-    """A JSON template through the located JSON parser: faults such as a trailing comma are
-    recorded where they are (CloudFormation rejects them) and the rest is still audited."""
+    """A JSON template. Faulty JSON goes through the located JSON parser, so faults such as a
+    trailing comma are recorded where they are (CloudFormation rejects them) and the rest is
+    still audited."""
+    fast = _valid_json(text, file)
+    if fast is not None:
+        return fast
     result = jsonloc.parse(text, file)
     fatal = [e for e in result.errors if e.fatal]
     if result.value is None or fatal:
