@@ -166,7 +166,7 @@ def test_if_outside_the_document_is_not_a_variant() -> None:
 
 
 def test_holes_never_fail_resource_checks(tmp_path: Path) -> None:
-    """CA105/CA203 see an ARN pattern or 'anything', never a literal '*' or a bad ARN."""
+    """CA104/CA105/CA203 see an ARN pattern or 'anything', never a literal '*' or a bad ARN."""
     (tmp_path / "t.yaml").write_text(HEAD.replace("Parameters:", 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:')
                                      + "          - Effect: Allow\n"
                                        "            Action: [connect:DescribeQueue, connect:DeleteUser]\n"
@@ -174,5 +174,5 @@ def test_holes_never_fail_resource_checks(tmp_path: Path) -> None:
                                        "              - !GetAtt Queue.QueueArn\n"
                                        "              - !Sub '${Instance.Arn}/agent/*'\n"
                                        "              - !ImportValue other-arn\n")
-    report = scan([tmp_path / "t.yaml"], Options(select=["CA105", "CA203"], load=LoadContext()))
+    report = scan([tmp_path / "t.yaml"], Options(select=["CA104", "CA105", "CA203"], load=LoadContext()))
     assert [(f.rule_id, f.path) for f in report.findings] == []

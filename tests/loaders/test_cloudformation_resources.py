@@ -222,3 +222,9 @@ def test_unparsable_template_is_ca000_and_the_run_goes_on(tmp_path: Path) -> Non
     report = scan([tmp_path], Options(select=["CA000", "CA201"]))
     assert [(f.rule_id, f.location().line, f.location().column) for f in report.findings] == [
         ("CA000", 3, 1), ("CA201", 5, 70)]
+
+
+def test_a_template_that_is_not_a_mapping() -> None:
+    model = Model()
+    load_template_text("- AWSTemplateFormatVersion\n- Resources\n", "t.yaml", {}, model)
+    assert model.input_errors == [(Span("t.yaml", 1, 1, 2, 12), "not a CloudFormation template: no Resources section")]

@@ -30,7 +30,11 @@ class CloudFormationLoader:
 
     def load(self, paths: list[Path], ctx: LoadContext, model: Model) -> None:
         for path in paths:
-            load_template_file(path, ctx.parameters, model)
+            try:
+                load_template_file(path, ctx.parameters, model)
+            except Exception as exc:  # a loader bug on one template must not lose the others
+                model.input_errors.append((Span(display_path(path), 1, 1, 1, 1),
+                                           f"internal error in the cloudformation loader: {type(exc).__name__}: {exc}"))
 
 
 def load_template_file(path: Path, parameters: dict[str, str], model: Model) -> None:

@@ -58,7 +58,7 @@ class TemplateContext:
 
     @classmethod
     def of(cls, template: Template, parameters: dict[str, str]) -> "TemplateContext":
-        top = template.value
+        top = template.value if isinstance(template.value, dict) else {}
         declared = top.get("Parameters") if isinstance(top.get("Parameters"), dict) else {}
         mappings = top.get("Mappings") if isinstance(top.get("Mappings"), dict) else {}
         resources: dict[str, str] = {}
