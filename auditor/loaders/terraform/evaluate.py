@@ -163,8 +163,10 @@ def _resource(rtype: str, name: str, steps: list[Step], e: Expr, env: Env) -> V:
     inst, rest = _split_instance(steps)
     attr = _first_attr(rest)
     pattern = arn_pattern(rtype, attr) if attr else None
-    if attr is not None and pattern is None:
-        # A literal argument of a resource in this module (`aws_iam_role.agents.name`).
+    if attr is not None and pattern is None and rtype.startswith("aws_iam_"):
+        # A literal argument of an IAM resource in this module (`aws_iam_role.agents.name`).
+        # Only IAM ones: other resources are not parsed (the pre-filter skips them), and a
+        # value must not depend on which file a resource happens to sit in.
         value = env.mod.resource_argument(rtype, name, inst, attr, e)
         if value is not None:
             return apply_steps(value, rest[1:], e, env)

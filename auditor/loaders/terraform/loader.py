@@ -40,8 +40,12 @@ def _auto_tfvars(name: str) -> bool:
         or name.endswith(".auto.tfvars.json")
 
 
-def parse_file(path: str) -> FileAST:
-    """Read and parse one file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`). Never raises."""
+def parse_file(path: str, keep: prefilter.Keep | None = None) -> FileAST:
+    """Read and parse one file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`). Never raises.
+
+    With `keep`, a `.tf` file is parsed with the blocks that cannot matter blanked out (see
+    `prefilter.mask`); if that fails to parse, the whole file is parsed so a syntax error is
+    reported where it is."""
     from auditor.loaders.terraform.parse import parse_hcl
     from auditor.loaders.terraform.tfjson import parse_tf_json, parse_tfvars_json
 
@@ -65,32 +69,39 @@ def parse_file(path: str) -> FileAST:
             return parse_tfvars_json(text, path, file)
         if name.endswith(".json"):
             return parse_tf_json(text, path, file)
+        if keep is not None and name.endswith(".tf"):
+            masked = prefilter.mask(text, keep)
+            if masked is not None:
+                ast = parse_hcl(masked, path, file)
+                if not ast.errors:
+                    return ast
         return parse_hcl(text, path, file, tfvars=name.endswith(".tfvars"))
     except RecursionError:
         return FileAST(path, file, errors=[(Span(file, 1, 1, 1, 1), "the file nests too deeply to read")])
 
 
-def _parse_batch(paths: list[str]) -> list[FileAST]:
-    return [parse_file(p) for p in paths]
+def _parse_batch(batch: list[tuple[str, prefilter.Keep | None]]) -> list[FileAST]:
+    return [parse_file(p, k) for p, k in batch]
 
 
-def parse_files(paths: list[Path], jobs: int) -> Iterator[FileAST]:
+def parse_files(paths: list[Path], jobs: int, keep: dict[Path, prefilter.Keep] | None = None) -> Iterator[FileAST]:
     """Parse files, in `jobs` worker processes when more than one (largest files first, in
     batches, so workers stay busy and results stream back)."""
+    keep = keep or {}
     if jobs <= 1 or len(paths) < 4:
         for p in paths:
-            yield parse_file(str(p))
+            yield parse_file(str(p), keep.get(p))
         return
     sizes = {p: _size(p) for p in paths}
     order = sorted(paths, key=lambda p: -sizes[p])
     # Batches of about equal bytes; several per worker to balance.
     total = sum(sizes.values()) or 1
     target = max(total // (jobs * 4), 1)
-    batches: list[list[str]] = []
-    cur: list[str] = []
+    batches: list[list[tuple[str, prefilter.Keep | None]]] = []
+    cur: list[tuple[str, prefilter.Keep | None]] = []
     acc = 0
     for p in order:
-        cur.append(str(p))
+        cur.append((str(p), keep.get(p)))
         acc += sizes[p]
         if acc >= target:
             batches.append(cur)
@@ -187,7 +198,7 @@ class TerraformLoader:
         sel = prefilter.select(tf)
         wanted = [p for d in sorted(sel.files) for p in sel.files[d]]
         parsed: dict[Path, FileAST] = {}
-        for ast in parse_files(wanted, ctx.jobs):
+        for ast in parse_files(wanted, ctx.jobs, sel.keep):
             parsed[Path(ast.path)] = ast
             model.input_errors.extend(ast.errors)
         by_dir: dict[Path, list[FileAST]] = {}
@@ -195,14 +206,9 @@ class TerraformLoader:
             by_dir[d] = [parsed[p] for p in ps if p in parsed]
 
         def files_for(d: Path) -> list[FileAST]:
-            d = Path(os.path.normpath(d.absolute()))
-            if d not in by_dir:
-                # Not selected by the pre-filter (a module read only for an argument): parse now.
-                names = sorted(n for n in _listdir(d) if _is_tf(n))
-                by_dir[d] = list(parse_files([d / n for n in names], 1))
-                for ast in by_dir[d]:
-                    model.input_errors.extend(ast.errors)
-            return by_dir[d]
+            # The pre-filter followed every local module source: a folder it did not select
+            # holds nothing a policy can read.
+            return by_dir.get(Path(os.path.normpath(d.absolute())), [])
 
         var_files = [parse_file(str(p)) for p in ctx.var_files]
         for vf in var_files:

@@ -38,10 +38,38 @@ class FileFacts:
     local_names: set[str] = field(default_factory=set)  # over-approximated
     modules: dict[str, str] = field(default_factory=dict)  # module name -> source
     outputs: set[str] = field(default_factory=set)
-    var_refs: set[str] = field(default_factory=set)
-    local_refs: set[str] = field(default_factory=set)
-    module_refs: set[tuple[str, str]] = field(default_factory=set)  # (module, output or "")
     json: bool = False
+    # What the file references; computed when first asked (most files are never chosen).
+    _refs: tuple[set[str], set[str], set[tuple[str, str]]] | None = None
+
+    def _load_refs(self) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        if self._refs is None:
+            try:
+                data = self.path.read_bytes()
+            except OSError:
+                data = b""
+            self._refs = _refs(data)
+        return self._refs
+
+    @property
+    def var_refs(self) -> set[str]:
+        return self._load_refs()[0]
+
+    @property
+    def local_refs(self) -> set[str]:
+        return self._load_refs()[1]
+
+    @property
+    def module_refs(self) -> set[tuple[str, str]]:  # (module, output or "")
+        return self._load_refs()[2]
+
+
+def _refs(data: bytes) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+    var_refs = {m.decode() for m in _REF_VAR.findall(data)} if b"var." in data else set()
+    local_refs = {m.decode() for m in _REF_LOCAL.findall(data)} if b"local." in data else set()
+    mod_refs = ({(a.decode(), b.decode() if b else "") for a, b in _REF_MODULE.findall(data)}
+                if b"module." in data else set())
+    return var_refs, local_refs, mod_refs
 
 
 def facts(path: Path, data: bytes) -> FileFacts:
@@ -52,10 +80,13 @@ def facts(path: Path, data: bytes) -> FileFacts:
         f.local_names = {b"*".decode()} if b'"locals"' in data else set()
         f.variables = {"*"} if b'"variable"' in data else set()
         return f
-    f.iam = bool(IAM_BLOCK.search(data))
+    # Plain `in` tests first: far cheaper than the anchored regexes on files without the word.
+    f.iam = (b"aws_iam_" in data or b"aws_ssoadmin_permission_set" in data) and bool(IAM_BLOCK.search(data))
+    if f.iam:
+        f._refs = _refs(_relevant(data))
     if b"variable" in data:
         f.variables = {m.decode() for m in _VARIABLE.findall(data)}
-    if _LOCALS.search(data):
+    if b"locals" in data and _LOCALS.search(data):
         f.local_names = {m.decode() for m in _ASSIGN.findall(data)}
     if b"module" in data:
         names = _MODULE.findall(data)
@@ -64,14 +95,22 @@ def facts(path: Path, data: bytes) -> FileFacts:
             for m in _MODULE.finditer(data):
                 s = _SOURCE.search(data, m.end())
                 f.modules[m.group(1).decode()] = s.group(1).decode() if s else ""
-        f.module_refs = {(a.decode(), b.decode() if b else "") for a, b in _REF_MODULE.findall(data)}
     if b"output" in data:
         f.outputs = {m.decode() for m in _OUTPUT.findall(data)}
-    if b"var." in data:
-        f.var_refs = {m.decode() for m in _REF_VAR.findall(data)}
-    if b"local." in data:
-        f.local_refs = {m.decode() for m in _REF_LOCAL.findall(data)}
     return f
+
+
+def _relevant(data: bytes) -> bytes:
+    """The blocks of a file with IAM blocks that are parsed (IAM ones, locals, module calls),
+    so that only what they reference pulls in other files; the whole file when unsure."""
+    try:
+        text = data.decode("utf-8")
+        blocks = top_blocks(text)
+    except (UnicodeDecodeError, _ScanError, RecursionError):
+        return data
+    keep = Keep(frozenset())
+    return "\n".join(text[s:e] for s, e, kind, labels in blocks
+                     if kind not in ("variable", "output") and _wanted(kind, labels, keep)).encode()
 
 
 def _local_source(source: str) -> bool:
@@ -94,6 +133,7 @@ class Selection:
     roots: list[Path]
     called: set[Path]  # folders called as local modules
     scanned: int = 0  # files looked at
+    keep: dict[Path, "Keep"] = field(default_factory=dict)  # per .tf file: which blocks to parse
 
 
 def select(tf_files: list[Path]) -> Selection:
@@ -190,4 +230,156 @@ def select(tf_files: list[Path]) -> Selection:
             if child is not None and child in needed and child not in files:
                 queue.append(child)
     roots = sorted(d for d in needed if d not in called and files.get(d))
-    return Selection({d: sorted(ps) for d, ps in files.items() if ps}, roots, called, scanned)
+    keep: dict[Path, Keep] = {}
+    for d, ps in files.items():
+        fs = by_dir[d]
+        var_refs = frozenset(set().union(*(fs[p].var_refs for p in ps)))
+        spec = Keep(var_refs, frozenset(want_outputs.get(d, set())))
+        for p in ps:
+            if not fs[p].json:
+                keep[p] = spec
+    return Selection({d: sorted(ps) for d, ps in files.items() if ps}, roots, called, scanned, keep)
+
+
+# --- masking: parse only the blocks that matter --------------------------------------------------
+@dataclass(frozen=True)
+class Keep:
+    """Which top-level blocks of a `.tf` file to parse: IAM resources and data sources,
+    locals and module calls always; variables and outputs by name (None: all)."""
+
+    variables: frozenset[str] | None = None
+    outputs: frozenset[str] = frozenset()
+
+
+_TOKEN = re.compile(r'"|\{|\}|#|//|/\*|<<-?[A-Za-z][\w.-]*\r?\n')
+_IN_STRING = re.compile(r'["\\\n]|\$\{|%\{')
+_IN_INTERP = re.compile(r'"|\{|\}')
+_HEADER = re.compile(r'[ \t]*([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*$')
+_LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
+_IAM_TYPE = re.compile(r"aws_iam_|aws_ssoadmin_permission_set_inline_policy$")
+
+
+class _ScanError(Exception):
+    pass
+
+
+def _skip_string(text: str, i: int) -> int:
+    """Offset after the string whose opening quote is at i - 1."""
+    while True:
+        m = _IN_STRING.search(text, i)
+        if m is None:
+            raise _ScanError
+        c = m.group(0)
+        if c == '"':
+            return m.end()
+        if c == "\\":
+            i = m.end() + 1
+        elif c == "\n":
+            raise _ScanError  # quoted strings do not span lines
+        else:
+            i = _skip_interp(text, m.end())
+
+
+def _skip_interp(text: str, i: int) -> int:
+    """Offset after the `}` closing an interpolation whose body starts at i."""
+    depth = 1
+    while True:
+        m = _IN_INTERP.search(text, i)
+        if m is None:
+            raise _ScanError
+        c = m.group(0)
+        if c == '"':
+            i = _skip_string(text, m.end())
+        elif c == "{":
+            depth += 1
+            i = m.end()
+        else:
+            depth -= 1
+            i = m.end()
+            if depth == 0:
+                return i
+
+
+def top_blocks(text: str) -> list[tuple[int, int, str, list[str]]]:
+    """(start, end, type, labels) of each top-level block; raises _ScanError when unsure."""
+    out: list[tuple[int, int, str, list[str]]] = []
+    depth = 0
+    i = 0
+    start = 0
+    head: tuple[str, list[str]] = ("", [])
+    while True:
+        m = _TOKEN.search(text, i)
+        if m is None:
+            break
+        tok = m.group(0)
+        if tok == '"':
+            i = _skip_string(text, m.end())
+        elif tok == "{":
+            if depth == 0:
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                hm = _HEADER.match(text, line_start, m.start())
+                if hm is None:
+                    raise _ScanError
+                labels = [a or b for a, b in _LABEL.findall(hm.group(2))]
+                start, head = line_start, (hm.group(1), labels)
+            depth += 1
+            i = m.end()
+        elif tok == "}":
+            depth -= 1
+            i = m.end()
+            if depth < 0:
+                raise _ScanError
+            if depth == 0:
+                out.append((start, i, head[0], head[1]))
+        elif tok in ("#", "//"):
+            nl = text.find("\n", m.end())
+            i = len(text) if nl < 0 else nl
+        elif tok == "/*":
+            close = text.find("*/", m.end())
+            if close < 0:
+                raise _ScanError
+            i = close + 2
+        else:  # heredoc
+            ident = tok.lstrip("<-").strip()
+            end = re.compile(r"(?m)^[ \t]*" + re.escape(ident) + r"[ \t]*\r?$").search(text, m.end())
+            if end is None:
+                raise _ScanError
+            i = end.end()
+    if depth != 0:
+        raise _ScanError
+    return out
+
+
+def _wanted(kind: str, labels: list[str], keep: Keep) -> bool:
+    if kind in ("resource", "data"):
+        return bool(labels) and bool(_IAM_TYPE.match(labels[0]))
+    if kind in ("locals", "module"):
+        return True
+    if kind == "variable":
+        return keep.variables is None or (bool(labels) and labels[0] in keep.variables)
+    if kind == "output":
+        return bool(labels) and labels[0] in keep.outputs
+    return False
+
+
+def mask(text: str, keep: Keep) -> str | None:
+    """The text with every block that cannot matter blanked out (newlines and columns kept,
+    so positions are unchanged); None when nothing would be blanked or the scan is unsure."""
+    try:
+        blocks = top_blocks(text)
+    except (_ScanError, RecursionError):
+        return None
+    drop = [(s, e) for s, e, kind, labels in blocks if not _wanted(kind, labels, keep)]
+    if not drop:
+        return None
+    out: list[str] = []
+    pos = 0
+    for s, e in drop:
+        out.append(text[pos:s])
+        region = text[s:e]
+        nl = region.count("\n")
+        tail = len(region) - region.rfind("\n") - 1 if nl else len(region)
+        out.append("\n" * nl + " " * tail)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
