@@ -7,6 +7,7 @@ from typing import Iterable
 
 from auditor.catalog import Catalog
 from auditor.policy.model import Policy
+from auditor.policy.staleness import DEFAULT_STALE_AFTER_DAYS, catalog_is_stale, catalog_label, refresh_command
 from auditor.policy.suggest import SERVICE_ALIASES, family_first, suggest_service
 from auditor.policy.values import glob_regex, has_holes
 from auditor.rule import Finding, Rule
@@ -26,12 +27,16 @@ class UnknownService(Rule):
     `wisdom`). An action written without any prefix, and a wildcard prefix (`conect*:Get*`)
     that matches no service, are reported too. Values a template could not resolve are skipped.
 
+    A prefix that resembles no service may belong to a service newer than the catalog: when
+    the catalog is older than `stale_after_days` (option, default 90) such a finding is a
+    warning that says so, unless the suggested service does have the action.
+
     ## Why it matters
-    IAM refuses a policy whose action names no service it knows, and an `Action` element
-    that Terraform or CloudFormation does deploy with such a typo grants nothing: the agents
-    or integrations the statement was written for get `AccessDenied`, and in a `Deny` statement
-    the guardrail silently does not apply. AWS's own Amazon Connect examples carry
-    `app-integartions:DeleteEventIntegration`.
+    An action of a service that does not exist matches no request: the agents or
+    integrations the statement was written for get `AccessDenied`, and in a `Deny` statement
+    the guardrail silently does not apply. IAM Access Analyzer's policy validation reports it
+    as an error, but nothing stops Terraform or CloudFormation from deploying it. AWS's own
+    Amazon Connect examples carry `app-integartions:DeleteEventIntegration`.
 
     ## Example
     ```json
@@ -79,31 +84,47 @@ class UnknownService(Rule):
                                 suggestion=f"use `{fix}`" if fix else None)
         if catalog.has_service(prefix):
             return None
-        fix = self._fixed_name(prefix, name, catalog)
+        fix, certain = self._fixed_name(prefix, name, catalog)
         alias = SERVICE_ALIASES.get(prefix.lower())
+        suggestion = f"use `{fix}`" if fix else None
         if fix and alias and fix.startswith(alias + ":"):
-            message = (f"`{prefix}` is not an IAM service prefix (in `{text}`); "
-                       f"the IAM prefix of that service is `{alias}`.")
-        else:
-            message = f"`{prefix}` is not an AWS service prefix (in `{text}`)."
-        return self.finding(policy, path, message, suggestion=f"use `{fix}`" if fix else None)
+            return self.finding(policy, path, f"`{prefix}` is not an IAM service prefix (in `{text}`); "
+                                f"the IAM prefix of that service is `{alias}`.", suggestion=suggestion)
+        days = int(self.options.get("stale_after_days", DEFAULT_STALE_AFTER_DAYS))
+        if not certain and catalog_is_stale(catalog, prefix, days):
+            # A service newer than the catalog looks exactly like this: do not cry wolf.
+            src, date = catalog_label(catalog, prefix)
+            hint = refresh_command()
+            return self.finding(
+                policy, path,
+                f"`{prefix}` (in `{text}`) is no service in the catalog ({src}, {date}), which is over {days} days "
+                f"old, so it may be a newer service; `{hint}` refreshes the catalog.",
+                suggestion=(f"{suggestion}; if `{prefix}` is a new service, run `{hint}`" if suggestion
+                            else f"run `{hint}`; if `{prefix}` is still unknown, check the service's IAM prefix"),
+                level="warning",
+            )
+        return self.finding(policy, path, f"`{prefix}` is not an AWS service prefix (in `{text}`).",
+                            suggestion=suggestion)
 
-    def _fixed_name(self, prefix: str, name: str, catalog: Catalog) -> str | None:
-        """The action the value most likely means, spelled as the catalog spells it."""
+    def _fixed_name(self, prefix: str, name: str, catalog: Catalog) -> tuple[str | None, bool]:
+        """The action the value most likely means, spelled as the catalog spells it, and whether
+        that is certain (documented, or an action the suggested service has)."""
         try:
             from auditor.connect.knowledge import retired
 
             entry = retired(f"{prefix}:{name}")
             if entry is not None and entry.replacement:
-                return entry.replacement
+                return entry.replacement, True
         except ImportError:
             pass
         plain = not _GLOB.search(name)
         svc = suggest_service(prefix, catalog, name if plain else None)
         if svc is None:
-            return None
-        act = catalog.action(f"{svc}:{name}") if plain else None
-        return act.full_name if act else f"{svc}:{name}"
+            return None, False
+        if plain:
+            act = catalog.action(f"{svc}:{name}")
+            return (act.full_name, True) if act else (f"{svc}:{name}", False)
+        return f"{svc}:{name}", bool(catalog.expand(f"{svc}:{name}").actions)
 
     def _no_prefix(self, policy: Policy, path: tuple, value: str, catalog: Catalog) -> Finding:
         text = value.strip()

@@ -20,7 +20,8 @@ from auditor.policy.arn_parts import (
     with_field,
 )
 from auditor.policy.model import Path, Policy, Statement
-from auditor.policy.suggest import SERVICE_ALIASES, closest
+from auditor.policy.staleness import DEFAULT_STALE_AFTER_DAYS, catalog_is_stale, catalog_label, refresh_command
+from auditor.policy.suggest import SERVICE_ALIASES, closest, connect_family
 from auditor.policy.values import is_wholly_unresolved
 from auditor.rule import Finding, Rule
 
@@ -29,6 +30,9 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 # Account fields that are a documentation placeholder rather than a mistyped id.
 _PLACEHOLDER = re.compile(r"acc(?:oun)?t|acct|your|owner|example|sample|number|[<>{}_]|^x+$|id$|^id", re.I)
 # AWS's documentation example accounts: valid ids, reported only with `flag_example_accounts`.
+# The account field of resources AWS owns (`arn:aws:iam::aws:policy/...`); AWS managed policies
+# also name `partner` (AWS Marketplace permissions boundaries).
+AWS_OWNED_ACCOUNTS = frozenset({"aws", "partner"})
 EXAMPLE_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666", "777788889999"})
 _ARN_TYPES = ("ARN", "ArrayOfARN")
 
@@ -50,19 +54,25 @@ class InvalidArn(Rule):
       catalog's ARN formats; the suggestion knows the names people confuse
       (`appintegrations` -> `app-integrations`, `customer-profiles` -> `profile`). IAM does not
       allow a wildcard in the service part;
-    - a region where every ARN of the service has one, none where no ARN has one (IAM, S3
-      buckets), and a region that looks like one (`us-east-1`; `us-east1` is suggested a fix);
-    - an account of 12 digits, `*` or a glob of digits, `aws` (AWS-owned resources), or empty
-      where the service has such ARNs; a documentation placeholder (`accountID`,
-      `YOUR_ACCOUNT_ID`, `<account-id>`, `xxxxxxxxxxxx`) is named as such;
+    - a region where every ARN of the service has one (unless the account is empty too, as in
+      the ARNs of AWS-owned resources), none where no ARN has one (IAM), and a region that
+      looks like one (`us-east-1`; `us-east1` gets a fix);
+    - an account of 12 digits, `*` or a glob of digits, `aws` or `partner` (AWS-owned
+      resources), or empty; a documentation placeholder (`accountID`, `YOUR_ACCOUNT_ID`,
+      `<account-id>`, `xxxxxxxxxxxx`) is named as such. An empty account is reported only for
+      the Amazon Connect services: AWS-owned resources of other services (SSM documents, KMS)
+      have ARNs without one although the catalog's formats name one;
     - an Amazon Connect instance id that is a UUID (`instance/instanceId` is not);
     - a resource part that is not empty.
 
     Policy variables (`${aws:username}`) and values a template could not resolve count as
-    anything. AWS's documentation example account `123456789012` is a valid id and is not
-    reported: it cannot be told from a real account, and the examples this tool ships use it.
-    Set the option `flag_example_accounts` to have it (and 111122223333, 444455556666,
-    777788889999) reported as a note.
+    anything. An ARN service that resembles no service may be newer than the catalog: when
+    the catalog is older than `stale_after_days` (option, default 90) that is a warning.
+
+    AWS's documentation example account `123456789012` is a valid id and is not reported: it
+    cannot be told from a real account, and the examples this tool ships use it. Set the
+    option `flag_example_accounts` to have it (and 111122223333, 444455556666, 777788889999)
+    reported as a note.
 
     ## Why it matters
     IAM matches ARNs as text. An ARN with a misspelt service, a placeholder account or a
@@ -133,10 +143,10 @@ class InvalidArn(Rule):
         service_findings, service_ok, shape = self._service(policy, path, value, get(2), catalog)
         yield from service_findings
         if get(3) is not None:
-            yield from self._region(policy, path, value, get(3), get(2), shape)
+            yield from self._region(policy, path, value, get(3), get(2), shape, get(4))
         if get(4) is not None:
             yield from self._account(policy, path, value, get(4), get(2), shape)
-        if get(5) is not None:
+        if get(5) is not None and not any(f.endswith("*") for f in fields[:5]):
             yield from self._resource(policy, path, value, get(5), get(2) if service_ok else None)
 
     def _short(self, policy: Policy, path: Path, text: str, fields: tuple[str, ...]) -> Finding:
@@ -172,15 +182,28 @@ class InvalidArn(Rule):
         if is_arn_service(catalog, part):
             return [], True, arn_service_shape(catalog, part)
         best = _suggest_arn_service(part, catalog)
+        days = int(self.options.get("stale_after_days", DEFAULT_STALE_AFTER_DAYS))
+        if best is None and catalog_is_stale(catalog, part, days):
+            # A service newer than the catalog looks exactly like this: do not cry wolf.
+            src, date = catalog_label(catalog, part)
+            hint = refresh_command()
+            return [self.finding(
+                policy, path, f"`{part}` in `{value}` names no service in the catalog ({src}, {date}), which is "
+                f"over {days} days old, so it may be a newer service; `{hint}` refreshes the catalog.",
+                suggestion=f"run `{hint}`; if `{part}` is still unknown, check the service's ARN format",
+                level="warning")], False, None
         return [self.finding(policy, path, f"`{part}` in `{value}` is not the name of an AWS service in ARNs.",
                              suggestion=f"use `{with_field(value, 2, best)}`" if best else None)], False, None
 
     def _region(self, policy: Policy, path: Path, value: str, part: str, service: str | None,
-                shape: ArnServiceShape | None) -> Iterator[Finding]:
+                shape: ArnServiceShape | None, account: str | None) -> Iterator[Finding]:
         if field_is_unknown(part) or _WILD.search(part):
             return
         if part == "":
-            if shape is not None and shape.regional:
+            # AWS-owned resources (ACM PCA templates, ...) have neither region nor account
+            # although the catalog's formats have both; Connect's never do.
+            aws_owned = account == "" and service not in connect_family()
+            if shape is not None and shape.regional and not aws_owned:
                 yield self.finding(policy, path, f"`{value}` has no region, but every `{service}` ARN has one, so it matches nothing.",
                                    suggestion=f"name the region, or `*` for any: `{with_field(value, 3, '*')}`")
             return
@@ -195,13 +218,15 @@ class InvalidArn(Rule):
 
     def _account(self, policy: Policy, path: Path, value: str, part: str, service: str | None,
                  shape: ArnServiceShape | None) -> Iterator[Finding]:
-        if field_is_unknown(part) or part == "aws" or re.fullmatch(r"\d{12}", part):
+        if field_is_unknown(part) or part in AWS_OWNED_ACCOUNTS or re.fullmatch(r"\d{12}", part):
             if part in EXAMPLE_ACCOUNTS and self.options.get("flag_example_accounts"):
                 yield self.finding(policy, path, f"`{part}` in `{value}` is AWS's documentation example account.",
                                    suggestion="use the id of the account that owns the resource", level="note")
             return
         if part == "":
-            if shape is not None and not shape.account_optional:
+            # AWS-owned resources (SSM documents, KMS, Resource Explorer views) have no account
+            # although the catalog's formats do; only Connect's family is known never to.
+            if shape is not None and not shape.account_optional and service in connect_family():
                 yield self.finding(policy, path, f"`{value}` has no account, but every `{service}` ARN names one, so it matches nothing.",
                                    suggestion=f"name the account, or `*` for any: `{with_field(value, 4, '*')}`")
             return

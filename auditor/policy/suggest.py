@@ -83,24 +83,19 @@ def family_first(prefixes: Iterable[str]) -> list[str]:
 def suggest_service(prefix: str, catalog: Catalog, action_name: str | None = None) -> str | None:
     """The service prefix `prefix` most likely means, or None.
 
-    An alias wins; then close spellings, preferring one that has `action_name`; then, when the
-    spelling is no help, a Connect-family service that has `action_name`.
+    An alias wins; then the closest spelling, preferring one that has `action_name`. A name
+    that resembles no prefix gets no suggestion, even when some service has the action: a
+    service newer than the catalog is likelier than a wholly different name.
     """
     low = prefix.strip().lower()
     alias = SERVICE_ALIASES.get(low)
     if alias and catalog.has_service(alias):
         return alias
     near = closest(low, catalog.service_prefixes(), cutoff=0.75, n=5)
+    if not near:
+        return None
     having = set(catalog.services_with_action(action_name)) if action_name else set()
-    for p in near:
-        if p in having:
-            return p
-    if near and not having:
-        return near[0]
-    fam = [p for p in family_first(having) if p in connect_family()]
-    if fam:
-        return fam[0]
-    return near[0] if near else None
+    return next((p for p in near if p in having), near[0])
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -60,3 +60,19 @@ def test_edit_distance_counts_a_swap_as_one_slip() -> None:
     assert edit_distance("Descrbe", "Describe") == 1
     assert closest_by_edits("Usr", ["Use", "User", "Usage"]) == "User"
     assert closest_by_edits("Foo", ["Flo", "Flow"]) is None
+
+
+def test_a_prefix_like_no_service_is_a_warning_only_while_the_catalog_is_stale(run, catalog, monkeypatch) -> None:
+    from rules import CA101_unknown_service as ca101
+
+    monkeypatch.setattr(ca101, "catalog_is_stale", lambda *a, **k: False)
+    [(_, message, suggestion)] = run("s3files:GetFileSystem")
+    assert message == "`s3files` is not an AWS service prefix (in `s3files:GetFileSystem`)." and suggestion is None
+    monkeypatch.setattr(ca101, "catalog_is_stale", lambda *a, **k: True)
+    rule = UnknownService()
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+        "s3files:GetFileSystem", "app-integartions:DeleteEventIntegration", "connect-campaign:DescribeCampaign"]}]}
+    levels = [f.level for f in rule.check(Policy(doc, LocationMap("p.json"), "p.json"), catalog)]
+    # A typo whose fix is a real action stays an error however old the catalog is.
+    assert levels == ["warning", "error", "error"]
+
