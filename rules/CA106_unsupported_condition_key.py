@@ -10,12 +10,14 @@ from auditor.catalog.global_keys import ACTION_SCOPED_GLOBAL_PREFIXES, GLOBAL_CO
 from auditor.connect.knowledge import retired_condition_key
 from auditor.policy.actions import statement_actions
 from auditor.policy.conditions import (
+    catalog_key_matches,
     condition_key_type,
     cross_service_key_type,
     parse_operator,
     value_items,
 )
 from auditor.policy.model import Path, Policy, Statement
+from auditor.policy.staleness import catalog_is_stale, catalog_label, refresh_command
 from auditor.policy.values import has_holes
 from auditor.rule import Finding, Rule
 
@@ -33,6 +35,9 @@ class UnsupportedConditionKey(Rule):
 
     - a key that exists nowhere (error), with the key it most likely means:
       `connect:ResourceTag/Dept` -> `aws:ResourceTag/Dept`, `aws:SourceIP ` -> `aws:SourceIp`.
+      A service key may be newer than the catalog: the message names the catalog (and, when no
+      real key is close, how to refresh it), and such a finding is a warning when that catalog
+      is stale.
     - a service key (`connect:InstanceId`) that none of the statement's actions supports
       (warning): those requests never carry it.
     - a per-action global key (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:TagKeys`) that
@@ -91,15 +96,26 @@ class UnsupportedConditionKey(Rule):
     def _unknown(self, policy: Policy, key: str, path: Path, catalog: Catalog) -> Finding:
         better = _suggest_key(key, catalog)
         prefix = key.partition(":")[0].strip()
+        retired = retired_condition_key(key)
+        level = "error"
         if better is not None and better.lower() == key.strip().lower():
             message = f"Condition key {key!r} has stray blanks, so it matches no key."
-        elif ":" in key and not catalog.has_service(prefix) and prefix.lower() != "aws":
-            message = f"Condition key {key} does not exist: {prefix} is no service prefix."
+        elif prefix.lower() == "aws" or ":" not in key:
+            message = f"Condition key {key} does not exist: it is not a global key."
+        elif retired is not None and better:
+            message = f"Condition key {key} does not exist: AWS documentation names it, but the key is {better}."
         else:
-            where = "a global key" if prefix.lower() == "aws" else f"a key of {prefix}"
-            message = f"Condition key {key} does not exist: it is not {where}."
+            # A key newer than the catalog looks unknown: say which catalog answered, and
+            # unless the key looks like a misspelling, how to refresh it.
+            known = catalog.has_service(prefix)
+            src, date = catalog_label(catalog, prefix if known else "connect")
+            where = f"a key of {prefix}" if known else f"a key of any service ({prefix} is no service prefix)"
+            refresh = "" if better else f"; `{refresh_command(prefix if known else None)}` refreshes it"
+            message = f"Condition key {key} does not exist: it is not {where} in the catalog ({src}, {date}{refresh})."
+            if not better and known and catalog_is_stale(catalog, prefix):
+                level = "warning"
         return self.finding(policy, path, message, suggestion=f"use {better}" if better else None,
-                            level="error", at_key=True)
+                            level=level, at_key=True)
 
     def _unsupported(self, policy: Policy, st: Statement, op: str, key: str, value: Any, path: Path,
                      actions: list[Action]) -> Finding | None:
@@ -110,7 +126,7 @@ class UnsupportedConditionKey(Rule):
             return None  # every request carries (or may carry) the other global keys
         if cross_service_key_type(key):
             return None
-        if any(key_matches(k, key) for a in actions for k in a.condition_keys):
+        if any(catalog_key_matches(k, key) for a in actions for k in a.condition_keys):
             return None
         level, effect = _constant_effect(op, value, st)
         if not tag_key:

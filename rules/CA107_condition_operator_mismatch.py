@@ -45,8 +45,8 @@ class ConditionOperatorMismatch(Rule):
     - an operator that does not compare the key's type (`StringEquals` on `aws:SourceIp`,
       `NumericLessThan` on `aws:CurrentTime`): warning; error for `IpAddress`/`NotIpAddress` on a
       key that is no IP address, which can never match. String operators on ARN keys are fine
-      (AWS allows `StringLike` on them), as are `Null` and `...IfExists` on any key, and numeric
-      operators on `aws:EpochTime`.
+      (AWS allows `StringLike` on them), as are ARN operators on String keys whose values are
+      ARNs, `Null` and `...IfExists` on any key, and numeric operators on `aws:EpochTime`.
     - a multivalued key (`aws:TagKeys`, `aws:CalledVia`, ...) without `ForAnyValue:` or
       `ForAllValues:` (warning), and a set operator on a single-valued key (warning;
       `ForAllValues:` there is true when the key is missing, a known over-permissive pattern).
@@ -112,7 +112,7 @@ class ConditionOperatorMismatch(Rule):
         key_type = condition_key_type(catalog, key)
         if key_type is not None:
             base, multi = key_base_type(key_type)
-            if not operator_fits_key(op, key, key_type):
+            if not operator_fits_key(op, key, key_type) and not _arns_in_string_key(op, base, value):
                 yield self._mismatch(policy, op, key, base, path)
             elif op.category != "Null":
                 if multi and op.set_prefix is None:
@@ -156,6 +156,16 @@ class ConditionOperatorMismatch(Rule):
             shown = f'"{v}"' if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
             message = f"{op.text} value {shown} for {key} {problem}, so the comparison never succeeds."
             yield self.finding(policy, path + idx, message, suggestion=_VALUE_HINTS[op.category], level="error")
+
+
+def _arns_in_string_key(op: Operator, base: str, value: Any) -> bool:
+    """An ARN operator on a String key whose values are ARNs compares them as ARNs, which
+    works (AWS's own policies do it with kms:EncryptionContext:aws:s3:arn)."""
+    if op.category != "ARN" or base != "String":
+        return False
+    items = [v for v, _ in value_items(value)]
+    return bool(items) and all(isinstance(v, str) and (v.startswith("arn:") or has_holes(v) or v.startswith("${"))
+                               for v in items)
 
 
 def _article(word: str) -> str:

@@ -262,6 +262,20 @@ def cross_service_key_type(key: str) -> str | None:
 _FOREIGN: "weakref.WeakKeyDictionary[Catalog, dict[str, str]]" = weakref.WeakKeyDictionary()
 
 
+_PLACEHOLDER = re.compile(r"<[^>]*>|/tag-key$")
+
+
+def catalog_key_matches(catalog_key: str, key: str) -> bool:
+    """`key_matches`, also reading the placeholders a few catalog keys spell without `${}`
+    (`s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`)."""
+    if key_matches(catalog_key, key):
+        return True
+    if "<" not in catalog_key and not catalog_key.endswith("/tag-key"):
+        return False
+    return key_matches(_PLACEHOLDER.sub(lambda m: "/${Key}" if m.group(0).startswith("/") else "${Key}",
+                                        catalog_key), key)
+
+
 def condition_key_type(catalog: "Catalog", key: str) -> str | None:
     """The type of a condition key wherever the catalog defines it: a global key, a key of its
     own service, a cross-service key, or a key a service lists under another prefix
@@ -269,8 +283,12 @@ def condition_key_type(catalog: "Catalog", key: str) -> str | None:
     typ = catalog.condition_key_type(key) or cross_service_key_type(key)
     if typ:
         return typ
+    svc = catalog.service(key.partition(":")[0])
+    for name, t in (svc.conditions.items() if svc else ()):
+        if catalog_key_matches(name, key):
+            return t
     for name, t in _foreign_keys(catalog).items():
-        if key_matches(name, key):
+        if catalog_key_matches(name, key):
             return t
     return None
 
