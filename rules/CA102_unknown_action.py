@@ -116,13 +116,14 @@ class UnknownAction(Rule):
         return self.finding(policy, path, message, suggestion=f"{fix}. {note}".strip() if note else fix, level=level)
 
     def _unknown(self, policy: Policy, path: Path, value: str, prefix: str, name: str, catalog: Catalog) -> Finding:
-        svc = catalog.service(prefix)
-        names = list(svc.actions) if svc else []
-        near = closest(name, names, cutoff=0.6)
-        ratio = difflib.SequenceMatcher(None, name.lower(), near[0].lower()).ratio() if near else 0.0
         others = family_first(p for p in catalog.services_with_action(name) if p != prefix)
-        fam = connect_family()
-        family_other = next((p for p in others if p in fam), None)
+        family_other = next((p for p in others if p in connect_family()), None)
+        near: list[str] = []
+        ratio = 0.0
+        if family_other is None:  # else the spelling does not matter: the other service wins
+            svc = catalog.service(prefix)
+            near = closest(name, list(svc.actions) if svc else [], cutoff=0.6)
+            ratio = difflib.SequenceMatcher(None, name.lower(), near[0].lower()).ratio() if near else 0.0
 
         shown = value.strip()
         fix: str | None

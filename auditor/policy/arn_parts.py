@@ -150,6 +150,8 @@ def _formats_by_arn_service(catalog: "Catalog", prefixes: list[str]) -> dict[str
 
 
 _ALL_SHAPES: "weakref.WeakKeyDictionary[Catalog, dict[str, ArnServiceShape]]" = weakref.WeakKeyDictionary()
+# Per catalog, the shape of an ARN service that is a prefix, from that prefix's formats only.
+_OWN_SHAPES: "weakref.WeakKeyDictionary[Catalog, dict[str, ArnServiceShape | None]]" = weakref.WeakKeyDictionary()
 
 
 def arn_service_shapes(catalog: "Catalog") -> dict[str, ArnServiceShape]:
@@ -171,9 +173,12 @@ def arn_service_shape(catalog: "Catalog", arn_service: str) -> ArnServiceShape |
     common case); otherwise every service is searched.
     """
     if catalog.has_service(arn_service):
-        own = _formats_by_arn_service(catalog, [arn_service.lower()]).get(arn_service)
-        if own:
-            return _shape(own)
+        cache = _OWN_SHAPES.setdefault(catalog, {})
+        if arn_service not in cache:
+            own = _formats_by_arn_service(catalog, [arn_service.lower()]).get(arn_service)
+            cache[arn_service] = _shape(own) if own else None
+        if cache[arn_service] is not None:
+            return cache[arn_service]
         # A prefix whose formats are all under another ARN service (or has none).
     return arn_service_shapes(catalog).get(arn_service)
 
