@@ -142,7 +142,7 @@ def resolve(root: str, steps: list[Step], e: Expr, env: Env) -> V:
             return V(".", e.span)
         return hole(e.text, e.span)
     if root == "module" and name is not None:
-        return mod.module_output(steps[1:], e, env)
+        return mod.module_output(steps, e, env)
     if root == "data" and len(steps) >= 2 and isinstance(steps[1], GetAttr) and name is not None:
         return _data(name, steps[1].name, steps[2:], e, env)
     if root in ("terraform", "self", "count", "each"):

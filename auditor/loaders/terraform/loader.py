@@ -147,6 +147,8 @@ class TerraformLoader:
         if _is_tf(name) or _is_tfvars(name):
             return True
         if name.endswith(".json"):
+            if name == "expected.json" or name.endswith(".expected.json"):
+                return False  # test expectations beside fixtures
             if looks_like_plan(head):
                 return True
             # A policy file next to Terraform may be read by file()/templatefile(): claim it, so

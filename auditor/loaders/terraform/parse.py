@@ -315,6 +315,11 @@ class _Conv:
         return ForE(self.span(node), self.text(node), k, v, coll, self.expr(kx), self.expr(vx), cond, grouping)
 
 
+# Punctuation the parser may say it expected, as the user writes it.
+_TERMINALS = {"RSQB": "']'", "RBRACE": "'}'", "RPAR": "')'", "LBRACE": "'{'", "LSQB": "'['", "LPAR": "'('",
+              "COMMA": "','", "EQ": "'='", "COLON": "':'", "DBLQUOTE": "'\"'", "NL_OR_COMMENT": "a new line"}
+
+
 def _error_span(exc: LarkError, file: str, line_delta: int = 0, col_delta: int = 0) -> tuple[Span, str]:
     line = getattr(exc, "line", 1) or 1
     col = getattr(exc, "column", 1) or 1
@@ -332,6 +337,9 @@ def _error_span(exc: LarkError, file: str, line_delta: int = 0, col_delta: int =
         tok = exc.token
         what = "end of file" if tok.type == "$END" else repr(str(tok).strip() or tok.type)
         msg = f"HCL syntax error: unexpected {what}"
+        wanted = sorted(_TERMINALS[t] for t in (exc.expected or ()) if t in _TERMINALS)
+        if wanted and len(wanted) <= 4 and len(wanted) == len(exc.expected or ()):
+            msg += ", expected " + " or ".join(wanted)
     else:
         msg = f"HCL syntax error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
     end_col = col + 1

@@ -91,6 +91,8 @@ class PlanLoad:
                 if isinstance(ip, dict) and ip.get("policy"):
                     self.policy(f"{address}.inline_policy[{i}]", ip.get("policy"), None,
                                 vpath + ("inline_policy", i, "policy"), PolicyKind.IDENTITY, Attachment.ROLE_INLINE)
+        if self.config:
+            return  # the configuration alongside gave the principals, with their references
         if rtype in PRINCIPAL_TYPES:
             rec = PrincipalRecord(PRINCIPAL_TYPES[rtype], address, self.span(vpath))
             arns = values.get("managed_policy_arns") or []

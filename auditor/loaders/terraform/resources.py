@@ -77,16 +77,39 @@ def _locs(file: str, span: Span):  # type: ignore[no-untyped-def]
     return LocationMap(file, default=span)
 
 
-def _target(expr: Expr, env: Env, kind: str, rtype: str) -> str:
-    """The principal an argument names: the address of a role/user/group of this module, or
-    `kind:name` of one known by name (linked later), or the expression."""
+def trace_ref(expr: Expr, env: Env, rtype: str, depth: int = 0) -> str | None:
+    """The address of the `rtype` resource an expression refers to, followed through locals
+    and local module outputs (`module.queues.policy_arn` -> `module.queues.aws_iam_policy.this`)."""
     ref = ref_root(expr)
-    if ref is not None and ref[0] == rtype and ref[1] and isinstance(ref[1][0], GetAttr):
+    if ref is None or depth > 20:
+        return None
+    root, steps = ref
+    if root == rtype and steps and isinstance(steps[0], GetAttr):
         suffix = ""
-        if len(ref[1]) > 1 and isinstance(ref[1][1], Index):
-            key = evaluate(ref[1][1].key, env)
+        if len(steps) > 1 and isinstance(steps[1], Index):
+            key = evaluate(steps[1].key, env)
             suffix = f'["{key.v}"]' if isinstance(key.v, str) else f"[{key.v}]"
-        return f"{env.mod.address}{rtype}.{ref[1][0].name}{suffix}"
+        return f"{env.mod.address}{rtype}.{steps[0].name}{suffix}"
+    if root == "local" and steps and isinstance(steps[0], GetAttr) and len(steps) == 1:
+        attr = env.mod.locals.get(steps[0].name)
+        return trace_ref(attr.expr, env.mod.env(), rtype, depth + 1) if attr is not None else None
+    if root == "module" and len(steps) >= 2 and isinstance(steps[0], GetAttr):
+        kids = env.mod.children(steps[0].name)
+        rest = steps[1:]
+        if len(kids) == 1 and isinstance(rest[0], GetAttr):
+            child = kids[0][1]
+            out = child.outputs.get(rest[0].name)
+            if out is not None and len(rest) == 1:
+                return trace_ref(out.expr, child.env(), rtype, depth + 1)
+    return None
+
+
+def _target(expr: Expr, env: Env, kind: str, rtype: str) -> str:
+    """The principal an argument names: the address of a role/user/group of this
+    configuration, or `kind:name` of one known by name (linked later), or the expression."""
+    address = trace_ref(expr, env, rtype)
+    if address is not None:
+        return address
     v = evaluate(expr, env)
     if isinstance(v.v, str):
         return f"{kind}:{v.v}"
@@ -95,9 +118,9 @@ def _target(expr: Expr, env: Env, kind: str, rtype: str) -> str:
 
 def _policy_ref(expr: Expr, env: Env) -> tuple[str, str]:
     """('ref', address) for a policy of this configuration, else ('arn', the ARN as known)."""
-    ref = ref_root(expr)
-    if ref is not None and ref[0] == "aws_iam_policy" and ref[1] and isinstance(ref[1][0], GetAttr):
-        return "ref", f"{env.mod.address}aws_iam_policy.{ref[1][0].name}"
+    address = trace_ref(expr, env, "aws_iam_policy")
+    if address is not None:
+        return "ref", address
     v = evaluate(expr, env)
     return "arn", str(v.v) if isinstance(v.v, str) else expr.text
 
