@@ -95,11 +95,21 @@ class ResourceMismatch(Rule):
                 all_known = False
                 continue
             hit = False
-            for a in entry.actions:
+            if entry.is_star:
+                # Every action of every service: a resource is used when it is of any resource
+                # type of its service (checking ~16,000 actions one by one would be slow).
                 for i, r in enumerate(resources):
-                    if action_applies(a, r, catalog):
+                    if r.any or catalog.resource_types_for_arn(known_text(r.value), r.service):
                         hit = True
                         used.add(i)
+            else:
+                for a in entry.actions:
+                    for i, r in enumerate(resources):
+                        if (i not in used or not hit) and action_applies(a, r, catalog):
+                            hit = True
+                            used.add(i)
+                    if hit and len(used) == len(resources):
+                        break
             if not hit:
                 mismatched.append(entry)
         # Moving an action to a statement of its own is the fix only when others here apply.
@@ -149,8 +159,10 @@ class ResourceMismatch(Rule):
 
     def _resource_finding(self, policy: Policy, st: Statement, r: ResourceEntry, actions: list[Action],
                           catalog: Catalog) -> Finding:
-        kinds = _names([rt.name for rt in catalog.resource_types_for_arn(known_text(r.value), r.service)])
-        what = f"a {_or(kinds)} ARN" if kinds else f"no {r.service} resource type"
+        written = known_text(r.value)
+        kinds = _names([rt.name for rt in catalog.resource_types_for_arn(written, r.service)
+                        if _same_leading_word(written, rt.arn_format)])
+        what = f"resource type {_or(kinds)}" if kinds else f"no {r.service} resource type"
         if st.is_allow:
             message = f"No action of this statement can apply to {r} ({what}), so the entry grants nothing."
             level = "note"
@@ -189,6 +201,14 @@ def _closeness(written: str, type_name: str) -> tuple[float, int]:
     name = type_name.lower().removeprefix("wildcard-")
     return max(((difflib.SequenceMatcher(None, w.lower(), name).ratio(), i) for i, w in enumerate(words)),
                default=(0.0, 0))
+
+
+def _same_leading_word(written: str, arn_format: str) -> bool:
+    """Whether the resource parts start alike (`table/*` is no glue `blueprint/...`, although a
+    `*` in the region may, by IAM's rules, stretch over colons to make it one)."""
+    a = re.split(r"[*?$]", written.split(":", 5)[-1], maxsplit=1)[0]
+    b = arn_format.split(":", 5)[-1].split("${", 1)[0]
+    return a.startswith(b) or b.startswith(a)
 
 
 def _names(names: list[str]) -> list[str]:
