@@ -256,8 +256,8 @@ def instances(block: Block, env: Env) -> list[tuple[str, Env]]:
         coll = evaluate(fe.expr, env)
         pairs = iterate(coll)
         if pairs is None:
-            each = V({"key": hole("each.key", fe.span), "value": hole("each.value", fe.span)})
-            return [("", env.bind(each=each))]
+            # Unknown: one instance whose `each.key`/`each.value` are holes where they are used.
+            return [("", env.bind(each=hole("each", None)))]
         out = []
         for k, v in pairs:
             # A set's key is its value; a map's key is the key.
@@ -271,6 +271,6 @@ def instances(block: Block, env: Env) -> list[tuple[str, Env]]:
     if cnt is not None:
         n = evaluate(cnt.expr, env)
         if isinstance(n.v, bool) or not isinstance(n.v, (int, float)):
-            return [("", env.bind(count=V({"index": hole("count.index", cnt.span)})))]
+            return [("", env.bind(count=hole("count", None)))]
         return [(f"[{i}]", env.bind(count=V({"index": V(i, cnt.span)}))) for i in range(int(n.v))]
     return [("", env)]

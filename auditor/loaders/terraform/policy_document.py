@@ -45,9 +45,8 @@ def expand(parent: Block, type_: str, env: Env) -> list[tuple[Block, Env]]:
             if pairs is None:
                 from auditor.loaders.terraform.located import hole
 
-                unknown = V({"key": hole(f"{iterator}.key", fe.span if fe else child.span),
-                             "value": hole(f"{iterator}.value", fe.span if fe else child.span)})
-                out.append((content[0], env.bind(**{iterator: unknown})))
+                # An unknown iterator: each use of it becomes a hole where it is used.
+                out.append((content[0], env.bind(**{iterator: hole(iterator, None)})))
                 continue
             for k, v in pairs:
                 # A set's key is its value.
