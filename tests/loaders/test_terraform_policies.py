@@ -113,8 +113,8 @@ def test_heredoc_json_is_located_line_by_line(tmp_path: Path) -> None:
     assert at(p, "Statement", 0, "Resource") == (11, 22, 11, 59)
     assert at(p, "Statement", 1, "Resource") == (13, 22, 13, 64)
     # An interpolation standing for a whole value takes the places of the local's strings.
-    assert at(p, "Statement", 1, "Action", 0) == (2, 13, 2, 33)
-    assert at(p, "Statement", 1, "Action", 1) == (2, 35, 2, 58)
+    assert at(p, "Statement", 1, "Action", 0) == (2, 12, 2, 32)
+    assert at(p, "Statement", 1, "Action", 1) == (2, 34, 2, 57)
 
 
 def test_heredoc_with_bad_json_is_kept_with_its_errors(tmp_path: Path) -> None:
