@@ -39,5 +39,5 @@ def test_connect_managed_policies_have_no_catalog_validity_error(managed_policie
     # The one action newer than the bundled catalog is a warning that says so, not an error.
     newer = [(Path(f.resource or "").name, f.level, f.message.split("`")[1])
              for f in report.findings if f.rule_id == "CA102"]
-    assert newer == [("AmazonConnect_FullAccess.json", "warning", "connect:SendOutboundWebNotification")]
+    assert newer == [("AmazonConnectCampaignsServiceLinkedRolePolicy.json", "warning", "connect:SendOutboundWebNotification")]
     assert all("may be a newer action" in f.message for f in report.findings if f.rule_id == "CA102")
