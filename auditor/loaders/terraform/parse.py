@@ -335,7 +335,10 @@ def _error_span(exc: LarkError, file: str, line_delta: int = 0, col_delta: int =
         msg = "HCL syntax error: unexpected end of file"
     elif isinstance(exc, UnexpectedToken):
         tok = exc.token
-        what = "end of file" if tok.type == "$END" else repr(str(tok).strip() or tok.type)
+        text = str(tok).strip()
+        # The lexer's fallback (STRING_CHARS) swallows the rest of the line: name its first character.
+        text = text[:1] if tok.type == "STRING_CHARS" else text.splitlines()[0][:30] if text else ""
+        what = "end of file" if tok.type == "$END" else repr(text or tok.type)
         msg = f"HCL syntax error: unexpected {what}"
         wanted = sorted(_TERMINALS[t] for t in (exc.expected or ()) if t in _TERMINALS)
         if wanted and len(wanted) <= 4 and len(wanted) == len(exc.expected or ()):
