@@ -74,6 +74,7 @@ class Catalog:
         if not sources:
             raise CatalogError("no catalog source")
         self.sources = sources
+        self._expanded: dict[str, ExpandResult] = {}
 
     @classmethod
     def default(cls, extra_folders: list[Path] | None = None) -> "Catalog":
@@ -138,6 +139,14 @@ class Catalog:
 
     def expand(self, pattern: str) -> ExpandResult:
         """Every action a pattern (`connect:Describe*`, `connect:*User*`, `*`) matches."""
+        # Policies repeat their wildcards; expanding `*` walks every service.
+        key = str(pattern)
+        hit = self._expanded.get(key)
+        if hit is None:
+            hit = self._expanded[key] = self._expand(key)
+        return ExpandResult(hit.pattern, list(hit.actions), hit.service_known)
+
+    def _expand(self, pattern: str) -> ExpandResult:
         if pattern.strip() == "*":
             acts = [a for p in self.service_prefixes() for a in (self.service(p) or _EMPTY).actions.values()]
             return ExpandResult(pattern, acts, True)

@@ -130,8 +130,51 @@ def format_tokens(arn_format: str, strict_ids: bool) -> tuple[Tok, ...]:
     return tuple(out)
 
 
+_MATCHES: dict[tuple[object, str, bool], bool] = {}
+_MATCHES_MAX = 200_000
+
+
 def arn_matches_format(policy_arn: str, arn_format: str, strict_ids: bool = False) -> bool:
-    return intersects(policy_tokens(policy_arn), format_tokens(arn_format, strict_ids))
+    # A Text and a str with the same characters differ (holes), so the key keeps the parts.
+    key = (policy_arn.parts if isinstance(policy_arn, Text) else str(policy_arn), arn_format, strict_ids)
+    hit = _MATCHES.get(key)
+    if hit is None:
+        hit = not _literals_disagree(policy_arn, arn_format) and intersects(
+            policy_tokens(policy_arn), format_tokens(arn_format, strict_ids))
+        if len(_MATCHES) >= _MATCHES_MAX:
+            _MATCHES.clear()
+        _MATCHES[key] = hit
+    return hit
+
+
+def _literals_disagree(policy_arn: str, arn_format: str) -> bool:
+    """A cheap, exact rejection: the service fields, or the literal beginnings of the resource
+    parts, differ. Most comparisons are across services or resource types and end here."""
+    if isinstance(policy_arn, Text):
+        return False
+    p = policy_arn.split(":", 5)
+    f = arn_format.split(":", 5)
+    if len(p) < 6 or len(f) < 6:
+        return False
+    if not _has_glob(p[2]) and "${" not in f[2] and p[2] != f[2]:
+        return True
+    a = _literal_head(p[5], "*?$")
+    b = f[5].split("${", 1)[0]
+    n = min(len(a), len(b))
+    return a[:n] != b[:n]
+
+
+def _has_glob(text: str) -> bool:
+    return "*" in text or "?" in text or "$" in text
+
+
+def _literal_head(text: str, stops: str) -> str:
+    cut = len(text)
+    for c in stops:
+        i = text.find(c)
+        if 0 <= i < cut:
+            cut = i
+    return text[:cut]
 
 
 def format_to_example(arn_format: str, **known: str) -> str:

@@ -77,6 +77,20 @@ def glob_regex(value: str, *, case_insensitive: bool = False, segment_wildcards:
 
     With `segment_wildcards`, a hole without a pattern does not cross `:` (for ARN parts).
     """
+    # Keyed on the parts: a Text and a str with the same characters differ.
+    key = (value.parts if isinstance(value, Text) else str(value), case_insensitive, segment_wildcards)
+    hit = _REGEXES.get(key)
+    if hit is None:
+        if len(_REGEXES) > 50_000:
+            _REGEXES.clear()
+        hit = _REGEXES[key] = _glob_regex(value, case_insensitive, segment_wildcards)
+    return hit
+
+
+_REGEXES: dict[tuple[object, bool, bool], re.Pattern[str]] = {}
+
+
+def _glob_regex(value: str, case_insensitive: bool, segment_wildcards: bool) -> re.Pattern[str]:
     out: list[str] = []
     parts = value.parts if isinstance(value, Text) else (value,)
     for part in parts:
