@@ -15,6 +15,8 @@ from typing import Any
 from auditor.policy.model import LocationMap, Path, Span
 
 _WS = " \t\r\n"
+_WS_RUN = re.compile(r"[ \t\r\n]*")
+_PLAIN_STRING = re.compile(r'"([^"\\\n\x00-\x1f]*)"')
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _BAREWORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
@@ -81,6 +83,7 @@ class _Parser:
     # --- scanning --------------------------------------------------------------------------
     def skip_ws(self) -> None:
         text, n = self.text, len(self.text)
+        self.pos = _WS_RUN.match(text, self.pos).end()  # type: ignore[union-attr]
         while self.pos < n:
             c = text[self.pos]
             if c in _WS:
@@ -148,6 +151,11 @@ class _Parser:
 
     def string(self, path: Path) -> str:
         start = self.pos
+        # The common case, a plain string, in one regex step; escapes and faults go the slow way.
+        m = _PLAIN_STRING.match(self.text, start)
+        if m:
+            self.pos = m.end()
+            return m.group(1)
         self.pos += 1
         out: list[str] = []
         text, n = self.text, len(self.text)
