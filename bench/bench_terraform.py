@@ -342,13 +342,20 @@ def measure_ours(folder: Path, jobs: int) -> dict:
 def measure_floor(paths: list[Path]) -> dict:
     start = time.perf_counter()
     import hcl2
+    from hcl2.api import parses_to_tree
 
     t0 = time.perf_counter()
     for p in paths:
         with open(p) as fh:
             hcl2.load(fh)
     end = time.perf_counter()
-    return {"load_s": end - t0, "process_s": end - start, "peak_mib": peak_mib(), "files": len(paths)}
+    # The parser alone (the lark tree python-hcl2 builds before turning it into dicts).
+    t1 = time.perf_counter()
+    for p in paths:
+        parses_to_tree(p.read_text())
+    t2 = time.perf_counter()
+    return {"load_s": end - t0, "tree_s": t2 - t1, "process_s": end - start, "peak_mib": peak_mib(),
+            "files": len(paths)}
 
 
 def in_process(kind: str, arg: str, jobs: int) -> dict:
@@ -395,20 +402,22 @@ def main() -> None:
         print(f"tree: {args.files} .tf files ({size / 1e6:.1f} MB), {len(policy_files)} with policies; "
               f"jobs={args.jobs}, cpus={os.cpu_count()}")
         in_process("ours", str(root), args.jobs)  # warm-up (grammar cache, page cache)
-        ours = in_process("ours", str(root), args.jobs)
-        ours1 = in_process("ours", str(root), 1)
-        half = in_process("ours", str(half_root), args.jobs)
-        floor = in_process("floor", str(listing), 1)
+        # Best of three: a shared machine adds noise, never speed.
+        ours = min((in_process("ours", str(root), args.jobs) for _ in range(3)), key=lambda r: r["load_s"])
+        ours1 = min((in_process("ours", str(root), 1) for _ in range(3)), key=lambda r: r["load_s"])
+        half = in_process("ours", str(half_root), args.jobs)  # memory should not grow with the tree
+        floor = min((in_process("floor", str(listing), 1) for _ in range(3)), key=lambda r: r["load_s"])
         print(f"ours   (jobs={args.jobs}): load {ours['load_s']:.2f}s, process {ours['process_s']:.2f}s, "
               f"peak {ours['peak_mib']:.0f} MiB; {ours['policies']} policies, {ours['errors']} input errors")
         print(f"ours   (jobs=1): load {ours1['load_s']:.2f}s, process {ours1['process_s']:.2f}s, "
               f"peak {ours1['peak_mib']:.0f} MiB")
         print(f"ours   (half tree, {args.files // 2} files): load {half['load_s']:.2f}s, "
               f"peak {half['peak_mib']:.0f} MiB")
-        print(f"floor  (python-hcl2 on the {floor['files']} policy files only): parse {floor['load_s']:.2f}s, "
-              f"process {floor['process_s']:.2f}s, peak {floor['peak_mib']:.0f} MiB")
+        print(f"floor  (python-hcl2 hcl2.load on the {floor['files']} policy files only): {floor['load_s']:.2f}s, "
+              f"peak {floor['peak_mib']:.0f} MiB; its lark parse alone: {floor['tree_s']:.2f}s")
         print(f"ratio  ours/floor: {ours['load_s'] / floor['load_s']:.2f}x (target <= 1.5x); "
-              f"jobs=1: {ours1['load_s'] / floor['load_s']:.2f}x")
+              f"jobs=1: {ours1['load_s'] / floor['load_s']:.2f}x; "
+              f"against the lark parse alone: {ours['load_s'] / floor['tree_s']:.2f}x")
         ck = run_checkov(root)
         if ck is None:
             print("checkov: not installed (pip install checkov to compare)")

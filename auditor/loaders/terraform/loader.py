@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from auditor.loaders.base import LoadContext, display_path
 from auditor.loaders.terraform import prefilter
@@ -80,41 +79,28 @@ def parse_file(path: str, keep: prefilter.Keep | None = None) -> FileAST:
         return FileAST(path, file, errors=[(Span(file, 1, 1, 1, 1), "the file nests too deeply to read")])
 
 
-def _parse_batch(batch: list[tuple[str, prefilter.Keep | None]]) -> list[FileAST]:
-    return [parse_file(p, k) for p, k in batch]
+def _parse_one(item: tuple[str, prefilter.Keep | None]) -> FileAST:
+    return parse_file(*item)
 
 
 def parse_files(paths: list[Path], jobs: int, keep: dict[Path, prefilter.Keep] | None = None) -> Iterator[FileAST]:
-    """Parse files, in `jobs` worker processes when more than one (largest files first, in
-    batches, so workers stay busy and results stream back)."""
+    """Parse files in order, in `jobs` worker processes when more than one. Results stream
+    back in the order given, so the caller can evaluate a module tree as soon as its files
+    are in and let them go (memory stays flat as the tree grows)."""
     keep = keep or {}
-    if jobs <= 1 or len(paths) < 4:
-        for p in paths:
-            yield parse_file(str(p), keep.get(p))
+    items = [(str(p), keep.get(p)) for p in paths]
+    if jobs <= 1 or len(items) < 4:
+        for item in items:
+            yield _parse_one(item)
         return
-    sizes = {p: _size(p) for p in paths}
-    order = sorted(paths, key=lambda p: -sizes[p])
-    # Batches of about equal bytes; several per worker to balance.
-    total = sum(sizes.values()) or 1
-    target = max(total // (jobs * 4), 1)
-    batches: list[list[tuple[str, prefilter.Keep | None]]] = []
-    cur: list[tuple[str, prefilter.Keep | None]] = []
-    acc = 0
-    for p in order:
-        cur.append((str(p), keep.get(p)))
-        acc += sizes[p]
-        if acc >= target:
-            batches.append(cur)
-            cur, acc = [], 0
-    if cur:
-        batches.append(cur)
     _warm_parser()
     import multiprocessing
 
-    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), mp_context=ctx) as pool:
-        for batch in pool.map(_parse_batch, batches):
-            yield from batch
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
+        else multiprocessing.get_context()
+    chunk = max(1, min(16, len(items) // (jobs * 8)))
+    with ctx.Pool(min(jobs, len(items))) as pool:
+        yield from pool.imap(_parse_one, items, chunksize=chunk)
 
 
 def _warm_parser() -> None:
@@ -198,14 +184,20 @@ class TerraformLoader:
     def _load_config(self, tf: list[Path], ctx: LoadContext, model: Model, consumed: set[Path],
                      config: dict[Path, dict[str, Policy]]) -> None:
         sel = prefilter.select(tf)
-        wanted = [p for d in sorted(sel.files) for p in sel.files[d]]
-        parsed: dict[Path, FileAST] = {}
-        for ast in parse_files(wanted, ctx.jobs, sel.keep):
-            parsed[Path(ast.path)] = ast
-            model.input_errors.extend(ast.errors)
+        # Parse root by root (a module shared by several roots once), evaluate each root as soon
+        # as its files are in, and drop what no later root needs.
+        order: list[Path] = []
+        ends: list[int] = []
+        last_use: dict[Path, int] = {}
+        scheduled: set[Path] = set()
+        for gi, (_, dirs) in enumerate(sel.groups):
+            for d in dirs:
+                last_use[d] = gi
+                new = [p for p in sel.files.get(d, []) if p not in scheduled]
+                scheduled.update(new)
+                order.extend(new)
+            ends.append(len(order))
         by_dir: dict[Path, list[FileAST]] = {}
-        for d, ps in sel.files.items():
-            by_dir[d] = [parsed[p] for p in ps if p in parsed]
 
         def files_for(d: Path) -> list[FileAST]:
             # The pre-filter followed every local module source: a folder it did not select
@@ -215,27 +207,44 @@ class TerraformLoader:
         var_files = [parse_file(str(p)) for p in ctx.var_files]
         for vf in var_files:
             model.input_errors.extend(vf.errors)
-        for root_dir in sel.roots:
-            auto = sorted((n for n in _listdir(root_dir) if _auto_tfvars(n)),
-                          key=lambda n: (n.startswith("terraform.tfvars") is False, n))
-            tfvars_asts = [parse_file(str(root_dir / n)) for n in auto]
-            for a in tfvars_asts:
-                model.input_errors.extend(a.errors)
-            root = Root(root_dir, files_for)
-            root.tfvars = _tfvars(tfvars_asts + var_files, root)
-            mod = Module(root, root_dir, "", files_for(root_dir))
-            collected = Collected()
-            try:
-                collect_module(collected, mod)
-            except RecursionError:
-                model.input_errors.append((Span(display_path(root_dir), 1, 1, 1, 1),
-                                           "the configuration nests too deeply to evaluate"))
-                continue
-            collected.notes.extend(root.notes)
-            before = len(model.policies)
-            finish(collected, model)
-            config[root_dir] = {p.name: p for p in model.policies[before:]}
-            consumed |= root.consumed
+        stream = parse_files(order, ctx.jobs, sel.keep)
+        done = 0
+        try:
+            for gi, (root_dir, dirs) in enumerate(sel.groups):
+                while done < ends[gi]:
+                    ast = next(stream)
+                    done += 1
+                    model.input_errors.extend(ast.errors)
+                    by_dir.setdefault(Path(os.path.normpath(Path(ast.path).parent.absolute())), []).append(ast)
+                self._load_root(root_dir, files_for, var_files, model, consumed, config)
+                for d in dirs:
+                    if last_use.get(d) == gi:
+                        by_dir.pop(d, None)
+        finally:
+            stream.close()
+
+    def _load_root(self, root_dir: Path, files_for: Callable[[Path], list[FileAST]], var_files: list[FileAST],
+                   model: Model, consumed: set[Path], config: dict[Path, dict[str, Policy]]) -> None:
+        auto = sorted((n for n in _listdir(root_dir) if _auto_tfvars(n)),
+                      key=lambda n: (n.startswith("terraform.tfvars") is False, n))
+        tfvars_asts = [parse_file(str(root_dir / n)) for n in auto]
+        for a in tfvars_asts:
+            model.input_errors.extend(a.errors)
+        root = Root(root_dir, files_for)
+        root.tfvars = _tfvars(tfvars_asts + var_files, root)
+        mod = Module(root, root_dir, "", files_for(root_dir))
+        collected = Collected()
+        try:
+            collect_module(collected, mod)
+        except RecursionError:
+            model.input_errors.append((Span(display_path(root_dir), 1, 1, 1, 1),
+                                       "the configuration nests too deeply to evaluate"))
+            return
+        collected.notes.extend(root.notes)
+        before = len(model.policies)
+        finish(collected, model)
+        config[root_dir] = {p.name: p for p in model.policies[before:]}
+        consumed |= root.consumed
 
     def _load_plan(self, path: Path, model: Model, config: dict[str, Policy]) -> None:
         file = display_path(path)

@@ -134,6 +134,8 @@ class Selection:
     called: set[Path]  # folders called as local modules
     scanned: int = 0  # files looked at
     keep: dict[Path, "Keep"] = field(default_factory=dict)  # per .tf file: which blocks to parse
+    # Each root with the folders of its module tree that have files to parse (root first).
+    groups: list[tuple[Path, list[Path]]] = field(default_factory=list)
 
 
 def select(tf_files: list[Path]) -> Selection:
@@ -238,7 +240,16 @@ def select(tf_files: list[Path]) -> Selection:
         for p in ps:
             if not fs[p].json:
                 keep[p] = spec
-    return Selection({d: sorted(ps) for d, ps in files.items() if ps}, roots, called, scanned, keep)
+    groups: list[tuple[Path, list[Path]]] = []
+    for r in roots:
+        tree, stack = [r], [r]
+        while stack:
+            for _, child in sorted(edges.get(stack.pop(), set())):
+                if child not in tree and files.get(child):
+                    tree.append(child)
+                    stack.append(child)
+        groups.append((r, tree))
+    return Selection({d: sorted(ps) for d, ps in files.items() if ps}, roots, called, scanned, keep, groups)
 
 
 # --- masking: parse only the blocks that matter --------------------------------------------------
