@@ -385,7 +385,8 @@ def test_module_arguments_and_addresses(tmp_path: Path) -> None:
     q = policy(model, 'module.per_site["west"].module.inner.aws_iam_policy.q')
     assert q.document["Statement"][0]["Resource"] == "arn:aws:connect:eu-west-2:1:instance/west/prompt/*"
     inner = policy(model, "module.connect.module.inner.aws_iam_policy.q")
-    assert inner.document["Statement"][0]["Resource"].parts == (INSTANCE, "/prompt/*")
+    # A hole shows what is written where it is used; the caller's ARN pattern stays with it.
+    assert inner.document["Statement"][0]["Resource"].parts == (Hole("var.arn", INSTANCE.pattern), "/prompt/*")
 
 
 def test_count_and_for_each_make_instance_addresses(tmp_path: Path) -> None:

@@ -132,9 +132,9 @@ def resolve(root: str, steps: list[Step], e: Expr, env: Env) -> V:
     mod = env.mod
     name = _first_attr(steps)
     if root == "var" and name is not None:
-        return apply_steps(mod.var_value(name, e), steps[1:], e, env)
+        return _at_use(apply_steps(mod.var_value(name, e), steps[1:], e, env), e)
     if root == "local" and name is not None:
-        return apply_steps(mod.local_value(name, e), steps[1:], e, env)
+        return _at_use(apply_steps(mod.local_value(name, e), steps[1:], e, env), e)
     if root == "path" and name is not None:
         if name == "module":
             return V(mod.rel, e.span)
@@ -142,7 +142,7 @@ def resolve(root: str, steps: list[Step], e: Expr, env: Env) -> V:
             return V(".", e.span)
         return hole(e.text, e.span)
     if root == "module" and name is not None:
-        return mod.module_output(steps, e, env)
+        return _at_use(mod.module_output(steps, e, env), e)
     if root == "data" and len(steps) >= 2 and isinstance(steps[1], GetAttr) and name is not None:
         return _data(name, steps[1].name, steps[2:], e, env)
     if root in ("terraform", "self", "count", "each"):
@@ -150,6 +150,14 @@ def resolve(root: str, steps: list[Step], e: Expr, env: Env) -> V:
     if name is not None and "_" in root:
         return _resource(root, name, steps[1:], e, env)
     return hole(e.text, e.span)
+
+
+def _at_use(value: V, e: Expr) -> V:
+    """A reference that ends in one unknown value is shown as written where it is used
+    (`${var.instance_arn}/queue/*`, not the caller's expression), keeping any known pattern."""
+    if value.unknown and len(value.v.parts) == 1:
+        return hole(e.text, e.span, value.v.parts[0].pattern)
+    return value
 
 
 def _split_instance(steps: list[Step]) -> tuple[Step | None, list[Step]]:

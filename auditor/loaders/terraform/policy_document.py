@@ -55,6 +55,15 @@ def expand(parent: Block, type_: str, env: Env) -> list[tuple[Block, Env]]:
     return out
 
 
+def _strings(v: V) -> V:
+    """The provider's lists are sets of strings: a number or bool written in one is its text."""
+    if isinstance(v.v, list):
+        return V([_strings(i) for i in v.v], v.span, v.keys, v.doc, v.source)
+    if isinstance(v.v, (bool, int, float)):
+        return V(scalar_text(v.v), v.span)
+    return v
+
+
 def _str_key(v: V) -> str:
     t = scalar_text(v.v) if not isinstance(v.v, (list, dict)) else None
     return t if t is not None else str(Text([str(v.v)]))
@@ -80,12 +89,12 @@ def _statement(block: Block, env: Env) -> V:
         put("Effect", V("Allow", block.header), block.header)
     for attr, key in _LISTS[:2]:
         if attr in a:
-            val = evaluate(a[attr].expr, env)
+            val = _strings(evaluate(a[attr].expr, env))
             if val.v is not None:
                 put(key, val, a[attr].name_span)
     for attr, key in _LISTS[2:]:
         if attr in a:
-            val = evaluate(a[attr].expr, env)
+            val = _strings(evaluate(a[attr].expr, env))
             if val.v is not None:
                 put(key, val, a[attr].name_span)
     for btype, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
@@ -104,7 +113,7 @@ def _principals(blocks: list[tuple[Block, Env]]) -> V:
     first = blocks[0][0]
     for b, env in blocks:
         t = evaluate(b.attrs["type"].expr, env) if "type" in b.attrs else V("", b.header)
-        ids = evaluate(b.attrs["identifiers"].expr, env) if "identifiers" in b.attrs else V([], b.span)
+        ids = _strings(evaluate(b.attrs["identifiers"].expr, env)) if "identifiers" in b.attrs else V([], b.span)
         ptype = _str_key(t)
         if ptype == "*" and len(blocks) == 1:
             # The provider writes `"Principal": "*"` for type "*".
@@ -128,7 +137,7 @@ def _conditions(blocks: list[tuple[Block, Env]]) -> V:
         a = b.attrs
         test = evaluate(a["test"].expr, env) if "test" in a else V("", b.header)
         var = evaluate(a["variable"].expr, env) if "variable" in a else V("", b.header)
-        values = evaluate(a["values"].expr, env) if "values" in a else V([], b.span)
+        values = _strings(evaluate(a["values"].expr, env)) if "values" in a else V([], b.span)
         tkey, vkey = _str_key(test), _str_key(var)
         group = out.get(tkey)
         if group is None:

@@ -213,7 +213,7 @@ def _resource(c: Collected, mod: Module, block: Block, rtype: str, address: str,
                     (rec.managed_policy_refs if how == "ref" else rec.managed_policy_arns).append(value)
         if "permissions_boundary" in a:
             how, value = _policy_ref(a["permissions_boundary"].expr, env)
-            rec.permissions_boundary = value
+            rec.permissions_boundary = value or None
             if how == "ref":
                 c.boundaries.add(value)
         return
