@@ -153,9 +153,12 @@ class Module:
         want = scalar_text(key.v)
         if want is None or isinstance(key.v, Text):
             return None
-        for suffix, env in instances(block, self.env()):
+        found = instances(block, self.env())
+        for suffix, env in found:
             if suffix in (f"[{want}]", f'["{want}"]'):
                 return env
+        if len(found) == 1 and found[0][0] == "":
+            return found[0][1]  # unknown count/for_each: the one unknown instance stands for all
         return None
 
     def policy_document(self, name: str, inst: Step | None, e: Expr, env: Env) -> V | None:
