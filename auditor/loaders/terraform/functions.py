@@ -266,7 +266,7 @@ def _split(e: Call, env: Env, args: list[V]) -> V:
     return V([V(p, e.span) for p in s.split(sep)], e.span)
 
 
-def _str_fn(f: Callable[..., str]) -> Fn:
+def _str_fn(f: Callable[..., Any]) -> Fn:
     def run(e: Call, env: Env, args: list[V]) -> V:
         return V(f(*[_known(a) for a in args]), e.span)
 

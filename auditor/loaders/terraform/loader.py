@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Generator, Iterable
 
 from auditor.loaders.base import LoadContext, display_path
 from auditor.loaders.terraform import prefilter
@@ -83,7 +83,8 @@ def _parse_one(item: tuple[str, prefilter.Keep | None]) -> FileAST:
     return parse_file(*item)
 
 
-def parse_files(paths: list[Path], jobs: int, keep: dict[Path, prefilter.Keep] | None = None) -> Iterator[FileAST]:
+def parse_files(paths: list[Path], jobs: int,
+                keep: dict[Path, prefilter.Keep] | None = None) -> Generator[FileAST, None, None]:
     """Parse files in order, in `jobs` worker processes when more than one. Results stream
     back in the order given, so the caller can evaluate a module tree as soon as its files
     are in and let them go (memory stays flat as the tree grows)."""

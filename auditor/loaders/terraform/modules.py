@@ -14,7 +14,7 @@ from typing import Callable
 
 from auditor.loaders.terraform.evaluate import Env, evaluate, hole, iterate
 from auditor.loaders.terraform.located import V, scalar_text
-from auditor.loaders.terraform.nodes import Attr, Block, Expr, FileAST, GetAttr, Index, Splat, Step
+from auditor.loaders.terraform.nodes import Attr, Block, Expr, FileAST, GetAttr, Index, Step
 from auditor.policy.model import Span
 from auditor.policy.values import Text
 
@@ -147,7 +147,7 @@ class Module:
         repeated = "count" in block.attrs or "for_each" in block.attrs
         if inst is None:
             return None if repeated else self.env()
-        if not repeated or isinstance(inst, Splat):
+        if not repeated or not isinstance(inst, Index):
             return None
         key = evaluate(inst.key, self.env())
         want = scalar_text(key.v)
@@ -232,14 +232,14 @@ class Module:
         out = chosen.outputs.get(rest[0].name)
         if out is None:
             return hole(e.text, e.span)
-        key = ("out", id(chosen), rest[0].name)
-        if key in self._busy:
+        busy = ("out", id(chosen), rest[0].name)
+        if busy in self._busy:
             return hole(e.text, e.span)
-        self._busy.add(key)
+        self._busy.add(busy)
         try:
             value = evaluate(out.expr, chosen.env())
         finally:
-            self._busy.discard(key)
+            self._busy.discard(busy)
         from auditor.loaders.terraform.evaluate import apply_steps
 
         return apply_steps(value, rest[1:], e, env)

@@ -15,8 +15,8 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 
 from auditor.loaders.terraform import template
 from auditor.loaders.terraform.nodes import (
-    Attr, BinOp, Block, Call, Cond, Expr, FileAST, ForDirective, ForE, GetAttr, Heredoc, IfDirective, Index,
-    Interp, Lit, ObjectE, Part, Splat, Step, Traverse, Tmpl, TupleE, UnOp, Var,
+    Attr, BinOp, Block, Call, Cond, Expr, FileAST, ForE, GetAttr, Heredoc, Index, Lit, ObjectE, Part, Splat, Step,
+    Traverse, Tmpl, TupleE, UnOp, Var,
 )
 from auditor.policy.model import Span
 
@@ -433,5 +433,4 @@ def template_parts(body: str, file: str, line: int, col: int,
     return parts, offsets, ends
 
 
-__all__ = ["parse_hcl", "parse_expression", "template_parts", "HclSyntaxError", "offset_position",
-           "ForDirective", "IfDirective", "Interp", "Call", "BinOp"]
+__all__ = ["parse_hcl", "parse_expression", "template_parts", "HclSyntaxError", "offset_position"]

@@ -199,9 +199,9 @@ def select(tf_files: list[Path]) -> Selection:
     while queue:
         d = queue.pop()
         fs = by_dir.get(d, {})
-        kids = {name: c for name, c in edges.get(d, set())}
+        kid_dirs: dict[str, Path] = {name: c for name, c in edges.get(d, set())}
         chosen = {p for p, f in fs.items() if f.iam or (f.json and f.local_names | f.variables)}
-        chosen |= {p for p, f in fs.items() if any(kids.get(m) in needed for m in f.modules)}
+        chosen |= {p for p, f in fs.items() if any(kid_dirs.get(m) in needed for m in f.modules)}
         chosen |= {p for p, f in fs.items() if f.outputs & want_outputs.get(d, set())}
         chosen |= files.get(d, set())
         # Close over what the chosen files reference.
@@ -220,23 +220,23 @@ def select(tf_files: list[Path]) -> Selection:
         files[d] = chosen
         # Children whose outputs the chosen files read.
         for m, out in set().union(*(fs[p].module_refs for p in chosen)):
-            child = kids.get(m)
-            if child is None:
+            kid = kid_dirs.get(m)
+            if kid is None:
                 continue
             if out:
-                want_outputs.setdefault(child, set()).add(out)
-            needed.add(child)
-            queue.append(child)
+                want_outputs.setdefault(kid, set()).add(out)
+            needed.add(kid)
+            queue.append(kid)
         for m in set().union(*(set(fs[p].modules) for p in chosen)):
-            child = kids.get(m)
-            if child is not None and child in needed and child not in files:
-                queue.append(child)
+            kid = kid_dirs.get(m)
+            if kid is not None and kid in needed and kid not in files:
+                queue.append(kid)
     roots = sorted(d for d in needed if d not in called and files.get(d))
     keep: dict[Path, Keep] = {}
     for d, ps in files.items():
         fs = by_dir[d]
-        var_refs = frozenset(set().union(*(fs[p].var_refs for p in ps)))
-        spec = Keep(var_refs, frozenset(want_outputs.get(d, set())))
+        used_vars = frozenset(set().union(*(fs[p].var_refs for p in ps)))
+        spec = Keep(used_vars, frozenset(want_outputs.get(d, set())))
         for p in ps:
             if not fs[p].json:
                 keep[p] = spec

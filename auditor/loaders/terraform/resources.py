@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from auditor.loaders.terraform.evaluate import Env, evaluate
-from auditor.loaders.terraform.located import V, plain, to_document
+from auditor.loaders.terraform.located import V, to_document
 from auditor.loaders.terraform.modules import Module, instances
 from auditor.loaders.terraform.nodes import Attr, Block, Expr, GetAttr, Index, ref_root
 from auditor.loaders.terraform.policy_document import as_document, build
@@ -209,26 +209,27 @@ def _resource(c: Collected, mod: Module, block: Block, rtype: str, address: str,
                            Attachment.ROLE_INLINE):
                     rec.inline_policies.append(name)
             if "managed_policy_arns" in a:
-                for how, value in _policy_refs(a["managed_policy_arns"], env):
-                    (rec.managed_policy_refs if how == "ref" else rec.managed_policy_arns).append(value)
+                for how, arn in _policy_refs(a["managed_policy_arns"], env):
+                    (rec.managed_policy_refs if how == "ref" else rec.managed_policy_arns).append(arn)
         if "permissions_boundary" in a:
-            how, value = _policy_ref(a["permissions_boundary"].expr, env)
-            rec.permissions_boundary = value or None
+            how, boundary = _policy_ref(a["permissions_boundary"].expr, env)
+            rec.permissions_boundary = boundary or None
             if how == "ref":
-                c.boundaries.add(value)
+                c.boundaries.add(boundary)
         return
     if rtype in ATTACHMENTS:
         who, kind, parg = ATTACHMENTS[rtype]
         if who in a and parg in a:
             target = _target(a[who].expr, env, kind, f"aws_iam_{kind}")
-            for how, value in _policy_refs(a[parg], env) if parg.endswith("s") else [_policy_ref(a[parg].expr, env)]:
-                c.links.append((kind, target, how, value))
+            refs = _policy_refs(a[parg], env) if parg.endswith("s") else [_policy_ref(a[parg].expr, env)]
+            for how, arn in refs:
+                c.links.append((kind, target, how, arn))
         return
     if rtype == "aws_iam_policy_attachment" and "policy_arn" in a:
-        how, value = _policy_ref(a["policy_arn"].expr, env)
+        how, arn = _policy_ref(a["policy_arn"].expr, env)
         for arg, kind in (("roles", "role"), ("users", "user"), ("groups", "group")):
             for expr in _list_items(a.get(arg)):
-                c.links.append((kind, _target(expr, env, kind, f"aws_iam_{kind}"), how, value))
+                c.links.append((kind, _target(expr, env, kind, f"aws_iam_{kind}"), how, arn))
         return
     if rtype == "aws_iam_user_group_membership" and "user" in a:
         user = _target(a["user"].expr, env, "user", "aws_iam_user")
@@ -289,4 +290,4 @@ def finish(c: Collected, model: Model) -> None:
     model.notes.extend(c.notes)
 
 
-__all__ = ["Collected", "collect_module", "finish", "plain"]
+__all__ = ["Collected", "collect_module", "finish", "trace_ref"]

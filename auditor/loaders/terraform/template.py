@@ -166,8 +166,9 @@ def assemble(pieces: list[Piece]) -> tuple[list[Part], list[int], list[int], str
             stack.append(("if", node, node.then))
         elif p.kind == "else":
             if stack and stack[-1][0] == "if":
-                kind, node, _ = stack.pop()
-                stack.append(("else", node, node.orelse))  # type: ignore[attr-defined]
+                _, if_node, _ = stack.pop()
+                assert isinstance(if_node, IfDirective)
+                stack.append(("else", if_node, if_node.orelse))
             else:
                 error = "'%{else}' without '%{if}'"
         elif p.kind == "endif":

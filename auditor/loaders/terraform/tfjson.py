@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.loaders.terraform.nodes import Attr, Block, Expr, FileAST, Lit, ObjectE, Tmpl, TupleE
-from auditor.loaders.terraform.parse import HclSyntaxError, parse_expression, template_parts
+from auditor.loaders.terraform.parse import template_parts
 from auditor.policy import jsonloc
 from auditor.policy.model import LocationMap, Path, Span
 
@@ -37,7 +37,8 @@ class _Conv:
         if isinstance(x, list):
             return TupleE(span, "[...]", [self.expr(i, path + (n,)) for n, i in enumerate(x)])
         if isinstance(x, dict):
-            items = [(Lit(self.key_span(path + (k,)), k, k), self.expr(v, path + (k,))) for k, v in x.items()]
+            items: list[tuple[Expr, Expr]] = [(Lit(self.key_span(path + (k,)), k, k), self.expr(v, path + (k,)))
+                                              for k, v in x.items()]
             return ObjectE(span, "{...}", items)
         return Lit(span, str(x), x)
 
@@ -120,4 +121,4 @@ def parse_tfvars_json(text: str, path: str, file: str) -> FileAST:
     return out
 
 
-__all__ = ["parse_tf_json", "parse_tfvars_json", "HclSyntaxError", "parse_expression"]
+__all__ = ["parse_tf_json", "parse_tfvars_json"]
