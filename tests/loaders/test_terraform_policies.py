@@ -439,3 +439,24 @@ def test_workers_give_the_same_model(tmp_path: Path) -> None:
     two = load(tmp_path, {}, jobs=2)
     assert [(p.name, p.document, p.locations.values) for p in one.policies] == \
         [(p.name, p.document, p.locations.values) for p in two.policies]
+
+
+def test_a_heredoc_with_directives_is_rendered_and_located_at_the_heredoc(tmp_path: Path) -> None:
+    src = (
+        'locals {\n  actions = ["connect:ListQueues", "connect:ListUsers"]\n}\n'
+        'resource "aws_iam_policy" "p" {\n'
+        '  policy = <<EOT\n'
+        '{"Statement": [\n'
+        '%{ for a in local.actions ~}\n'
+        '  {"Effect": "Allow", "Action": "${a}", "Resource": "*"},\n'
+        '%{ endfor ~}\n'
+        '  {"Effect": "Deny", "Action": "connect:DeleteInstance", "Resource": "*"}\n'
+        ']}\n'
+        'EOT\n'
+        '}\n'
+    )
+    p = policy(load(tmp_path, {"main.tf": src}), "aws_iam_policy.p")
+    assert [s["Action"] for s in p.document["Statement"]] == [
+        "connect:ListQueues", "connect:ListUsers", "connect:DeleteInstance"]
+    # The rendered text is not the file's, so every value points at the heredoc.
+    assert at(p, "Statement", 1, "Action") == (5, 12, 12, 4)

@@ -77,6 +77,9 @@ def parse_file(path: str, keep: prefilter.Keep | None = None) -> FileAST:
         return parse_hcl(text, path, file, tfvars=name.endswith(".tfvars"))
     except RecursionError:
         return FileAST(path, file, errors=[(Span(file, 1, 1, 1, 1), "the file nests too deeply to read")])
+    except Exception as exc:  # a parser bug must not lose the other files
+        return FileAST(path, file, errors=[(Span(file, 1, 1, 1, 1),
+                                            f"internal error in the terraform loader: {type(exc).__name__}: {exc}")])
 
 
 def _parse_one(item: tuple[str, prefilter.Keep | None]) -> FileAST:
@@ -241,6 +244,10 @@ class TerraformLoader:
             model.input_errors.append((Span(display_path(root_dir), 1, 1, 1, 1),
                                        "the configuration nests too deeply to evaluate"))
             return
+        except Exception as exc:  # a loader bug must not lose the other configurations
+            model.input_errors.append((Span(display_path(root_dir), 1, 1, 1, 1),
+                                       f"internal error in the terraform loader: {type(exc).__name__}: {exc}"))
+            return
         collected.notes.extend(root.notes)
         before = len(model.policies)
         finish(collected, model)
@@ -255,7 +262,12 @@ class TerraformLoader:
             model.input_errors.append((Span(file, 1, 1, 1, 1), f"cannot read the Terraform plan: {exc}"))
             return
         load = PlanLoad(path, file, model, config)
-        load.run(text)
+        try:
+            load.run(text)
+        except Exception as exc:  # a loader bug must not lose the other inputs
+            model.input_errors.append((Span(file, 1, 1, 1, 1),
+                                       f"internal error in the terraform loader: {type(exc).__name__}: {exc}"))
+            return
         if load.replaced:
             # The plan's known documents replace the configuration's (same places, real values).
             model.policies[:] = [p for p in model.policies
