@@ -1,6 +1,7 @@
 """Benchmark: the CloudFormation loader (and a full scan) vs cfn-lint on 500 generated templates.
 
     python bench/bench_cloudformation.py [--templates 500] [--repeat 3] [--keep DIR] [--no-cfn-lint]
+                                         [--shared-ids]
 
 Generates contact-centre templates (YAML and JSON, about one in four a JSON template; roles
 with inline and managed policies, a policy as a JSON string, Fn::Sub/Join/If/FindInMap,
@@ -139,26 +140,29 @@ def sam_function(rng: random.Random, name: str) -> str:
     return "\n".join(out)
 
 
-def template(n: int) -> str:
+def template(n: int, shared_ids: bool = False) -> str:
     rng = random.Random(n)
+    # Logical ids unique across the stacks, unless --shared-ids (as when many stacks each
+    # have a `Role0`): policy names then repeat across files.
+    tag = "" if shared_ids else f"S{n}"
     parts = [HEADER.format(n=n)]
-    roles = [f"Role{i}" for i in range(rng.randint(2, 5))]
+    roles = [f"Role{i}{tag}" for i in range(rng.randint(2, 5))]
     parts += [role(rng, r, rng.randint(1, 3)) for r in roles]
-    parts += [managed(rng, f"Managed{i}") for i in range(rng.randint(1, 4))]
-    parts.append(json_string_policy(rng, "SupervisorPolicy", roles[0]))
+    parts += [managed(rng, f"Managed{i}{tag}") for i in range(rng.randint(1, 4))]
+    parts.append(json_string_policy(rng, f"SupervisorPolicy{tag}", roles[0]))
     if n % 3 == 0:
         parts[0] = parts[0].replace('AWSTemplateFormatVersion: "2010-09-09"',
                                     'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31')
-        parts.append(sam_function(rng, "Callback"))
+        parts.append(sam_function(rng, f"Callback{tag}"))
     return "\n".join(parts) + "\n"
 
 
-def generate(folder: Path, count: int) -> list[Path]:
+def generate(folder: Path, count: int, shared_ids: bool = False) -> list[Path]:
     import cfn_flip
 
     paths = []
     for n in range(count):
-        text = template(n)
+        text = template(n, shared_ids)
         if n % 4 == 3:  # a JSON template (long-form functions), as CDK and older stacks are
             path = folder / f"stack{n:04d}.json"
             path.write_text(cfn_flip.to_json(text))
@@ -209,6 +213,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="write the templates here and keep them")
     ap.add_argument("--no-cfn-lint", action="store_true")
+    ap.add_argument("--shared-ids", action="store_true", help="the same logical ids in every template")
     args = ap.parse_args()
 
     top = args.keep or Path(tempfile.mkdtemp(prefix="bench-cfn-"))
@@ -219,7 +224,7 @@ def main() -> None:
     env = dict(os.environ)
     env.setdefault("CONNECT_AUDIT_CACHE_DIR", str(ROOT / ".pytest_cache" / "connect-audit"))
     try:
-        paths = generate(folder, args.templates)
+        paths = generate(folder, args.templates, args.shared_ids)
         size = sum(p.stat().st_size for p in paths)
         lines = sum(p.read_text().count("\n") for p in paths)
         print(f"{len(paths)} templates ({sum(p.suffix == '.json' for p in paths)} JSON), "

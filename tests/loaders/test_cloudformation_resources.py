@@ -6,7 +6,7 @@ from pathlib import Path
 
 from auditor.engine import Options, scan
 from auditor.loaders.cloudformation import load_template_text
-from auditor.policy.model import Attachment, Model, PolicyKind, PrincipalRecord, Span
+from auditor.policy.model import Model, PrincipalRecord, Span
 
 DOC = "{Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'connect:ListUsers', Resource: '*'}]}"
 
