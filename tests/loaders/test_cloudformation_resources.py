@@ -228,3 +228,23 @@ def test_a_template_that_is_not_a_mapping() -> None:
     model = Model()
     load_template_text("- AWSTemplateFormatVersion\n- Resources\n", "t.yaml", {}, model)
     assert model.input_errors == [(Span("t.yaml", 1, 1, 2, 12), "not a CloudFormation template: no Resources section")]
+
+
+def test_conditional_policy_keeps_template_indices() -> None:
+    model = Model()
+    load_template_text("""\
+Conditions:
+  IsProd: !Equals [a, a]
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - !If [IsProd, {PolicyName: a, PolicyDocument: {Statement: []}}, !Ref AWS::NoValue]
+        - {PolicyName: b, PolicyDocument: {Statement: [{Effect: Allow}]}}
+""", "t.yaml", {}, model)
+    # The second policy is Policies[1] whether or not the first exists, and is audited once;
+    # the first exists only when IsProd is true, which its variant says.
+    assert [(p.name, p.variant) for p in model.policies] == [("R.Policies[0]", "Fn::If IsProd: true"),
+                                                             ("R.Policies[1]", None)]
+    assert model.policies[1].locations.value(("Statement", 0, "Effect")).line == 9

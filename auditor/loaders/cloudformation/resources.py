@@ -302,6 +302,7 @@ class TemplateExtractor:
         variants: dict[str, list[Policy]] = {}
         order: list[str] = []
         noted: set[tuple[Path, str]] = set()
+        present: dict[str, int] = {}  # in how many runs each policy exists
         for resolved, res, assignment in runs:
             if not isinstance(resolved, dict):
                 continue
@@ -313,6 +314,7 @@ class TemplateExtractor:
                 if cand.name not in variants:
                     variants[cand.name] = []
                     order.append(cand.name)
+                present[cand.name] = present.get(cand.name, 0) + 1
                 if not any(_same(policy, other) for other in variants[cand.name]):
                     variants[cand.name].append(policy)
             for path, message in found.notes:
@@ -325,7 +327,9 @@ class TemplateExtractor:
                                          key_span))
         for name in order:
             group = variants[name]
-            if len(group) == 1:
+            # The same document in every branch is no variant; one that exists only in some
+            # branches keeps the conditions it exists under.
+            if len(group) == 1 and present[name] == len(runs):
                 group[0].variant = None
             self.model.policies.extend(group)
 
