@@ -460,3 +460,19 @@ def test_a_heredoc_with_directives_is_rendered_and_located_at_the_heredoc(tmp_pa
         "connect:ListQueues", "connect:ListUsers", "connect:DeleteInstance"]
     # The rendered text is not the file's, so every value points at the heredoc.
     assert at(p, "Statement", 1, "Action") == (5, 12, 12, 4)
+
+
+def test_condition_keys_with_holes_stay_unresolved(tmp_path: Path) -> None:
+    src = (
+        'data "aws_iam_policy_document" "d" {\n  statement {\n    actions = ["sts:AssumeRoleWithWebIdentity"]\n'
+        '    condition {\n      test     = "StringEquals"\n      variable = "${var.provider}:sub"\n'
+        '      values   = ["system:serviceaccount:x"]\n    }\n  }\n}\n'
+        'resource "aws_iam_policy" "h" {\n  policy = <<EOF\n'
+        '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n'
+        '  "Condition": {"StringEquals": {"${var.key}": "x"}}}]}\nEOF\n}\n'
+    )
+    model = load(tmp_path, {"main.tf": src})
+    for name in ("data.aws_iam_policy_document.d", "aws_iam_policy.h"):
+        (st,) = list(policy(model, name).statements())
+        ((_, key, _, _),) = list(st.conditions())
+        assert isinstance(key, Text) and key.holes, name

@@ -127,7 +127,8 @@ def _fill_key(k: str, marks: list[tuple[V, bool]]) -> str:
     if not _MARKER.search(k):
         return k
     v = _fill(k, None, marks)
-    return str(v.v)
+    # A key with holes stays a Text, so rules can tell it is not known.
+    return v.v if isinstance(v.v, str) else str(v.v)
 
 
 def _fill(s: str, span: Span | None, marks: list[tuple[V, bool]]) -> V:
