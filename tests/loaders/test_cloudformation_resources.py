@@ -178,7 +178,8 @@ def test_sam_function_policies() -> None:
 
 
 def test_duplicate_keys_inside_and_outside_policies() -> None:
-    m = load("""\
+    m = Model()
+    load_template_text("Resources:\n" + """\
   P:
     Type: AWS::IAM::ManagedPolicy
     Properties:
@@ -195,13 +196,14 @@ def test_duplicate_keys_inside_and_outside_policies() -> None:
           - Effect: Allow
             Action: connect:ListUsers
             Action: connect:DeleteUser
-""")
+""".replace("DOC", DOC), "t.yaml", {}, m)
     (p, q) = m.policies
     assert p.syntax_errors == []
     assert [(path, msg, at(s)) for path, msg, s in q.syntax_errors] == [
         (("Statement", 0), 'duplicate key "Action" (first at line 16): CloudFormation rejects the template',
          (17, 13, 17, 19))]
-    assert [(at(s), msg) for s, msg in m.notes] == [
+    # Outside a policy they are input errors (CA000): CloudFormation rejects the template.
+    assert [(at(s), msg) for s, msg in m.input_errors] == [
         ((8, 13, 8, 19), 'duplicate key "Effect" (first at line 7): CloudFormation rejects the template'),
         ((9, 7, 9, 21), 'duplicate key "PolicyDocument" (first at line 5): CloudFormation rejects the template'),
     ]

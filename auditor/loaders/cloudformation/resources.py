@@ -438,11 +438,12 @@ class TemplateExtractor:
                 bucket.append(name)
 
     def leftover_faults(self) -> None:
-        """Faults outside every policy (a duplicate resource id, say) become notes."""
+        """Faults outside every policy (a duplicate resource id, say) are input errors (CA000):
+        CloudFormation rejects the template, so it must not pass quietly."""
         for cid, faults in self.tpl.faults.items():
             for message, fspan in faults:
                 if (cid, message, fspan) not in self.consumed:
-                    self.model.notes.append((self.span(fspan), message))
+                    self.model.input_errors.append((self.span(fspan), message))
 
 
 def _relevant(decisions: list[tuple[str, bool, Path]], path: Path) -> list[tuple[str, bool]]:
