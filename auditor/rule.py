@@ -101,7 +101,8 @@ class Rule:
             at_key=at_key,
             suggestion=suggestion,
             span=span,
-            resource=policy.name if policy else None,
+            # Which Fn::If branch (or other variant) the finding is in, so reviewers can tell.
+            resource=(f"{policy.name} ({policy.variant})" if policy.variant else policy.name) if policy else None,
         )
 
     # --- metadata --------------------------------------------------------------------------
