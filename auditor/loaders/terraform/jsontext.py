@@ -25,6 +25,8 @@ _PAD = "\uf8ff"
 _ESCAPED = "\uf8fe"  # stands for the `$`/`%` dropped from a `$${` / `%%{` escape
 _MARKER = re.compile("([\ue000-\uf8fd])\uf8ff*")
 _MAX_MARKS = 0xF8FD - _MARK0
+# A quote (not escaped) toggles a JSON string; a line break ends one (JSON strings hold none).
+_STRING_EDGE = re.compile(r'\\.|"|\n', re.S)
 
 
 @dataclass
@@ -53,25 +55,20 @@ def _mask(source: JsonSource) -> tuple[str, list[tuple[V, bool]]]:
     out: list[str] = []
     marks: list[tuple[V, bool]] = []
     in_string = False
-    for seg in source.segments:
+    last_interp = max((i for i, seg in enumerate(source.segments) if not isinstance(seg, str)), default=-1)
+    for index, seg in enumerate(source.segments):
         if isinstance(seg, str):
             text = seg
             if source.template:
                 text = text.replace("$${", _ESCAPED + "${").replace("%%{", _ESCAPED + "%{")
-            # Track whether the end of this text is inside a JSON string.
-            i = 0
-            n = len(text)
-            while i < n:
-                c = text[i]
-                if in_string:
-                    if c == "\\":
-                        i += 2
-                        continue
-                    if c == '"' or c == "\n":
+            if index < last_interp:
+                # Whether the next interpolation stands inside a JSON string.
+                for m in _STRING_EDGE.finditer(text):
+                    c = m.group(0)
+                    if c == '"':
+                        in_string = not in_string
+                    elif c == "\n":
                         in_string = False
-                elif c == '"':
-                    in_string = True
-                i += 1
             out.append(text)
             continue
         width, value = seg

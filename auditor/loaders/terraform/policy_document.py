@@ -254,7 +254,7 @@ def as_document(v: V) -> tuple[V | None, list[tuple[Path, str, Span]], str | Non
         tree, errors, fatal = jsontext.parse(v.source)
         return (None if fatal else tree), errors, ("not valid JSON" if fatal else None)
     if isinstance(v.v, dict):
-        return v, [], None
+        return v, list(v.errors or []), None  # an object (from jsondecode, or written in .tf.json)
     if isinstance(v.v, Text) and v.v.holes:
         if len(v.v.parts) == 1:
             return None, [], f"`{v.v.parts[0].expr}` is not known before deployment"  # type: ignore[union-attr]
