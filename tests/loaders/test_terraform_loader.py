@@ -117,3 +117,14 @@ def test_the_engine_runs_the_loader(tmp_path: Path) -> None:
     report = scan([tmp_path])
     hits = [(f.rule_id, f.location().line, f.location().column) for f in report.findings if f.rule_id == "CA102"]
     assert hits == [("CA102", 3, 14)]
+
+
+def test_a_module_called_from_json_syntax_is_followed(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "root/main.tf.json": '{"module": {"app": {"source": "../app", "a": "connect:ListPrompts"}}}',
+        "app/iam.tf": POLICY,
+        "app/variables.tf": 'variable "a" {}\n',
+    })
+    (p,) = load(tmp_path).policies
+    assert p.name == "module.app.aws_iam_policy.p"
+    assert p.document["Statement"][0]["Action"] == "connect:ListPrompts"

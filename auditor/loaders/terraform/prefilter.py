@@ -10,6 +10,7 @@ the side of parsing more (a name that merely looks like a local counts).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -75,10 +76,13 @@ def _refs(data: bytes) -> tuple[set[str], set[str], set[tuple[str, str]]]:
 def facts(path: Path, data: bytes) -> FileFacts:
     f = FileFacts(path, len(data), json=path.name.endswith(".json"))
     if f.json:
-        # JSON syntax: cheap to parse, so only whether it holds IAM matters.
+        # JSON syntax is rare and cheap to parse: parse it whole when its folder matters ("*"
+        # stands for every name), and read its module calls for the module graph.
         f.iam = bool(_JSON_IAM.search(data))
-        f.local_names = {b"*".decode()} if b'"locals"' in data else set()
+        f.local_names = {"*"} if b'"locals"' in data else set()
         f.variables = {"*"} if b'"variable"' in data else set()
+        if b'"module"' in data:
+            f.modules = _json_modules(data)
         return f
     # Plain `in` tests first: far cheaper than the anchored regexes on files without the word.
     f.iam = (b"aws_iam_" in data or b"aws_ssoadmin_permission_set" in data) and bool(IAM_BLOCK.search(data))
@@ -111,6 +115,21 @@ def _relevant(data: bytes) -> bytes:
     keep = Keep(frozenset())
     return "\n".join(text[s:e] for s, e, kind, labels in blocks
                      if kind not in ("variable", "output") and _wanted(kind, labels, keep)).encode()
+
+
+def _json_modules(data: bytes) -> dict[str, str]:
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return {}
+    calls = doc.get("module") if isinstance(doc, dict) else None
+    out: dict[str, str] = {}
+    if isinstance(calls, dict):
+        for name, body in calls.items():
+            for b in body if isinstance(body, list) else [body]:
+                if isinstance(b, dict) and isinstance(b.get("source"), str):
+                    out[name] = b["source"]
+    return out
 
 
 def _local_source(source: str) -> bool:
