@@ -95,17 +95,10 @@ def active_rules(options: Options, classes: list[type[Rule]] | None = None) -> l
 # --- inputs ----------------------------------------------------------------------------------
 def default_loaders(explicit: set[Path]) -> list[Loader]:
     """Loaders in the order they are offered a file; the first that claims it reads it."""
-    loaders: list[Loader] = []
-    for module, cls in (
-        ("auditor.loaders.terraform", "TerraformLoader"),
-        ("auditor.loaders.cloudformation", "CloudFormationLoader"),
-    ):
-        try:
-            loaders.append(getattr(importlib.import_module(module), cls)())
-        except (ImportError, AttributeError):
-            continue
-    loaders.append(PolicyJsonLoader(explicit))
-    return loaders
+    from auditor.loaders.cloudformation import CloudFormationLoader
+    from auditor.loaders.terraform import TerraformLoader
+
+    return [TerraformLoader(), CloudFormationLoader(), PolicyJsonLoader(explicit)]
 
 
 def collect_files(paths: Iterable[Path], model: Model) -> tuple[list[Path], set[Path]]:

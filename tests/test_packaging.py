@@ -22,10 +22,13 @@ def test_wheel_ships_and_finds_every_rule(tmp_path: Path) -> None:
                     "-w", str(tmp_path / "dist"), str(src)], check=True, capture_output=True)
     wheel = next((tmp_path / "dist").glob("connect_policy_auditor-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
-        shipped = {Path(n).name for n in zf.namelist() if n.startswith("auditor/rules/")}
+        shipped = {n for n in zf.namelist() if n.startswith("auditor/")}
         zf.extractall(tmp_path / "site")
-    on_disk = {p.name for p in (ROOT / "rules").glob("*.py")}
-    assert on_disk <= shipped
+    # Every source and data file of the package, and every rule, is in the wheel.
+    on_disk = {str(p.relative_to(ROOT)) for p in (ROOT / "auditor").rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}
+    on_disk |= {f"auditor/rules/{p.name}" for p in (ROOT / "rules").glob("*.py")}
+    assert sorted(on_disk - shipped) == []
 
     # Discover the rules from the installed copy only (not this checkout).
     code = ("import auditor, auditor.engine as e; "
