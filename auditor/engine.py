@@ -218,8 +218,27 @@ def apply_suppressions(findings: list[Finding]) -> None:
                     break
 
 
+def merge_variants(findings: list[Finding]) -> list[Finding]:
+    """A finding that every branch of a conditional shares (same rule, place and message) is
+    reported once, under the policy's own name rather than one branch's."""
+    seen: dict[tuple[Any, ...], Finding] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.policy is None or f.policy.variant is None:
+            out.append(f)
+            continue
+        key = (f.rule_id, f.location(), f.message, f.path, f.policy.name)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = f
+            out.append(f)
+        elif first.policy is not None and first.policy.variant != f.policy.variant:
+            first.resource = f.policy.name
+    return out
+
+
 def audit(model: Model, catalog: Catalog, rules: list[Rule]) -> Report:
-    findings = run_rules(model, catalog, rules)
+    findings = merge_variants(run_rules(model, catalog, rules))
     # CA000 (inputs that could not be read) is reported by its rule when selected; an internal
     # error of a rule or loader always is.
     apply_suppressions(findings)
