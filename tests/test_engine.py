@@ -39,7 +39,7 @@ def test_a_finding_shared_by_both_branches_is_reported_once(tmp_path: Path, cata
     got = [(f.rule_id, f.location().line, f.location().column, f.resource) for f in report.findings]
     assert got == [
         ("CA102", 13, 22, "P"),  # the same in both branches: once, under the policy's name
-        ("CA203", 14, 150, "P (Fn::If IsProd: false)"),  # only the `*` branch
+        ("CA203", 14, 132, "P (Fn::If IsProd: false)"),  # only the `*` branch
     ]
 
 
