@@ -10,6 +10,7 @@ from auditor.catalog import Catalog
 from auditor.policy.elements import (
     EFFECTS,
     EXCLUSIVE_PAIRS,
+    KIND_LABELS,
     POLICY_ELEMENTS,
     PRINCIPAL_TYPES,
     STATEMENT_ELEMENTS,
@@ -24,14 +25,6 @@ from auditor.rule import Finding, Rule
 _NO_PRINCIPAL = {"identity", "boundary", "session", "scp"}
 _NEEDS_RESOURCE = {"identity", "boundary", "session"}
 _NEEDS_PRINCIPAL = {"trust", "resource"}
-_KIND_LABEL = {
-    "identity": "an identity-based policy",
-    "boundary": "a permissions boundary",
-    "session": "a session policy",
-    "scp": "a service control policy",
-    "trust": "a trust policy",
-    "resource": "a resource-based policy",
-}
 _LEVEL_NOUN = {"policy element": "policy element", "statement element": "statement element",
                "principal type": "principal type", "element": "policy grammar element"}
 _WRAPPER = '{"Version": "2012-10-17", "Statement": [ ... ]}'
@@ -50,11 +43,6 @@ def _type_name(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return f"the string {json.dumps(str(value))}"
-
-
-def _unknown(value: Any) -> bool:
-    """A value a template has not resolved: nothing can be said about its type or content."""
-    return has_holes(value)
 
 
 def _classify(key: str, primary: tuple[str, ...], secondary: tuple[str, ...]) -> tuple[str, str | None]:
@@ -115,7 +103,7 @@ class InvalidPolicyStructure(Rule):
 
     def check(self, policy: Policy, catalog: Catalog) -> Iterable[Finding]:
         doc = policy.document
-        if policy.unparsable or doc is None or _unknown(doc):
+        if policy.unparsable or doc is None or has_holes(doc):
             return
         if not isinstance(doc, dict):
             yield self.finding(policy, (), f"the policy document is {_type_name(doc)}, not a JSON object",
@@ -125,7 +113,7 @@ class InvalidPolicyStructure(Rule):
 
     # --- the policy level ------------------------------------------------------------------
     def _document(self, policy: Policy, doc: dict[str, Any]) -> Iterator[Finding]:
-        classes = {k: _classify(k, POLICY_ELEMENTS, STATEMENT_ELEMENTS) for k in doc if not _unknown(k)}
+        classes = {k: _classify(k, POLICY_ELEMENTS, STATEMENT_ELEMENTS) for k in doc if not has_holes(k)}
         statement_keys = [k for k, (_, name) in classes.items() if name == "Statement"]
         lone = not statement_keys and any(name in _STATEMENT_HINT for _, name in classes.values())
         if lone:
@@ -169,7 +157,7 @@ class InvalidPolicyStructure(Rule):
             yield from self._statements(policy, doc[key], (key,))
 
     def _statements(self, policy: Policy, body: Any, path: Path) -> Iterator[Finding]:
-        if _unknown(body):
+        if has_holes(body):
             return
         if isinstance(body, dict):
             yield from self._statement(policy, body, path)
@@ -180,7 +168,7 @@ class InvalidPolicyStructure(Rule):
             for i, st in enumerate(body):
                 if isinstance(st, dict):
                     yield from self._statement(policy, st, path + (i,))
-                elif not _unknown(st):
+                elif not has_holes(st):
                     yield self.finding(policy, path + (i,), f"a statement must be an object, not {_type_name(st)}",
                                        suggestion='write it as {"Effect": ..., "Action": ..., "Resource": ...}')
         else:
@@ -190,10 +178,10 @@ class InvalidPolicyStructure(Rule):
     # --- the statement level ---------------------------------------------------------------
     def _statement(self, policy: Policy, st: dict[str, Any], path: Path, lone: bool = False) -> Iterator[Finding]:
         kind = policy.kind.value
-        label = _KIND_LABEL.get(kind, "this kind of policy")
+        label = KIND_LABELS.get(kind, "this kind of policy")
         present: dict[str, str] = {}  # element name -> the key that stands for it
         for key in st:
-            if _unknown(key):
+            if has_holes(key):
                 continue
             how, name = _classify(key, STATEMENT_ELEMENTS, POLICY_ELEMENTS)
             if how == "ok":
@@ -291,7 +279,7 @@ class InvalidPolicyStructure(Rule):
         return self.finding(policy, path, msg, suggestion=f'rename "{key}" to "{name}"', at_key=True)
 
     def _effect(self, policy: Policy, value: Any, path: Path) -> Iterator[Finding]:
-        if _unknown(value):
+        if has_holes(value):
             return
         if not isinstance(value, str):
             yield self.finding(policy, path, f'Effect must be "Allow" or "Deny", not {_type_name(value)}',
@@ -311,7 +299,7 @@ class InvalidPolicyStructure(Rule):
 
     def _string_list(self, policy: Policy, value: Any, path: Path, el: str) -> Iterator[Finding]:
         example = '"connect:DescribeUser"' if "Action" in el else '"arn:aws:connect:us-east-1:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc1"'
-        if _unknown(value) or isinstance(value, str):
+        if has_holes(value) or isinstance(value, str):
             return
         if isinstance(value, list):
             if not value:
@@ -319,7 +307,7 @@ class InvalidPolicyStructure(Rule):
                 yield self.finding(policy, path, f"{el} is an empty list: the statement applies to no {what}, and IAM rejects it",
                                    suggestion=f"list at least one {what}, e.g. [{example}], or remove the statement")
             for i, item in enumerate(value):
-                if not isinstance(item, str) and not _unknown(item):
+                if not isinstance(item, str) and not has_holes(item):
                     yield self.finding(policy, path + (i,), f"each {el} entry must be a string, not {_type_name(item)}",
                                        suggestion=f"write it as a string, e.g. {example}")
             return
@@ -329,7 +317,7 @@ class InvalidPolicyStructure(Rule):
                            else f"write it as a list of strings, e.g. [{example}]")
 
     def _principal(self, policy: Policy, value: Any, path: Path, el: str) -> Iterator[Finding]:
-        if _unknown(value) or value == "*":
+        if has_holes(value) or value == "*":
             return
         if isinstance(value, str):
             yield self.finding(policy, path, f'{el} must be "*" or an object such as {{"AWS": ...}}, not the string {json.dumps(str(value))}',
@@ -340,7 +328,7 @@ class InvalidPolicyStructure(Rule):
                                suggestion='write it as {"AWS": "arn:aws:iam::123456789012:root"} or {"Service": "connect.amazonaws.com"}')
             return
         for key, ids in value.items():
-            if _unknown(key):
+            if has_holes(key):
                 continue
             if key not in PRINCIPAL_TYPES:
                 near = closest_name(key, PRINCIPAL_TYPES)
@@ -350,14 +338,14 @@ class InvalidPolicyStructure(Rule):
                     yield self.finding(policy, path + (key,),
                                        f'"{key}" is not a principal type: use AWS, Service, Federated or CanonicalUser',
                                        suggestion=_principal_type_hint(key, ids), at_key=True)
-            if _unknown(ids) or isinstance(ids, str):
+            if has_holes(ids) or isinstance(ids, str):
                 continue
             if isinstance(ids, list):
                 if not ids:
                     yield self.finding(policy, path + (key,), f'the principal list "{key}" is empty: it names no principal',
                                        suggestion="list at least one principal, or remove the entry")
                 for i, item in enumerate(ids):
-                    if not isinstance(item, str) and not _unknown(item):
+                    if not isinstance(item, str) and not has_holes(item):
                         yield self.finding(policy, path + (key, i), f"each principal must be a string, not {_type_name(item)}",
                                            suggestion='write it as a string, e.g. "arn:aws:iam::123456789012:root"')
             else:
@@ -365,7 +353,7 @@ class InvalidPolicyStructure(Rule):
                                    suggestion='write it as a string or a list, e.g. ["arn:aws:iam::123456789012:root"]')
 
     def _condition(self, policy: Policy, block: Any, path: Path) -> Iterator[Finding]:
-        if _unknown(block):
+        if has_holes(block):
             return
         example = '{"StringEquals": {"aws:RequestedRegion": "us-east-1"}}'
         if not isinstance(block, dict):
@@ -373,7 +361,7 @@ class InvalidPolicyStructure(Rule):
                                suggestion=f"write it as {example}")
             return
         for op, keys in block.items():
-            if _unknown(keys):
+            if has_holes(keys):
                 continue
             if not isinstance(keys, dict):
                 key_hint = str(keys) if isinstance(keys, str) and ":" in keys else "<condition key>"

@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from auditor.catalog import Catalog
+from auditor.policy.elements import KIND_LABELS
 from auditor.policy.model import Path, Policy
 from auditor.policy.values import has_holes
 from auditor.policy.variables import literal_parts
@@ -15,12 +16,6 @@ from auditor.rule import Finding, Rule
 # must be alpha-numeric"). Resource-based policies are validated by their service, and several
 # (S3, KMS) accept spaces, so their Sids are only checked for uniqueness.
 _IAM_ALPHABET_KINDS = {"identity", "boundary", "trust", "scp"}
-_KIND_LABEL = {
-    "identity": "an identity-based policy",
-    "boundary": "a permissions boundary",
-    "trust": "a role trust policy",
-    "scp": "a service control policy",
-}
 _BAD = re.compile(r"[^A-Za-z0-9]")
 
 
@@ -102,7 +97,7 @@ class InvalidSid(Rule):
                 yield self.finding(
                     policy, path,
                     f'Sid "{sid}" has {_shown(bad)}: IAM allows only letters A-Z, a-z and digits 0-9 '
-                    f"in the Sid of {_KIND_LABEL[kind]}",
+                    f"in the Sid of {KIND_LABELS[kind]}",
                     suggestion=f'rename it "{new}"' if new else "use only letters and digits around the template value",
                 )
             if repeat:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from auditor.catalog import Catalog
-from auditor.policy.model import Policy
-from auditor.policy.staleness import DEFAULT_STALE_AFTER_DAYS, catalog_is_stale, catalog_label, refresh_command
+from auditor.connect.knowledge import retired
+from auditor.policy.actions import has_wildcard, matching_prefixes, written_actions
+from auditor.policy.model import Path, Policy
+from auditor.policy.staleness import catalog_age
 from auditor.policy.suggest import SERVICE_ALIASES, family_first, suggest_service
-from auditor.policy.values import glob_regex, has_holes
 from auditor.rule import Finding, Rule
-
-_GLOB = re.compile(r"[*?]")
 
 
 class UnknownService(Rule):
@@ -58,27 +56,23 @@ class UnknownService(Rule):
 
     def check(self, policy: Policy, catalog: Catalog) -> Iterable[Finding]:
         for st in policy.statements():
-            for element in ("Action", "NotAction"):
-                for value, path in st.strings(element):
-                    if has_holes(value):
-                        continue
-                    finding = self._check_one(policy, path, value, catalog)
-                    if finding is not None:
-                        yield finding
+            for _element, value, path in written_actions(st):
+                finding = self._check_one(policy, path, value, catalog)
+                if finding is not None:
+                    yield finding
 
-    def _check_one(self, policy: Policy, path: tuple, value: str, catalog: Catalog) -> Finding | None:
+    def _check_one(self, policy: Policy, path: Path, value: str, catalog: Catalog) -> Finding | None:
         text = value.strip()
         if not text or text == "*":
             return None  # empty values are a structural fault (CA002)
         prefix, sep, name = (s.strip() for s in text.partition(":"))
         if not sep:
             return self._no_prefix(policy, path, value, catalog)
-        if _GLOB.search(prefix):
-            rx = glob_regex(prefix, case_insensitive=True)
-            if any(rx.fullmatch(p) for p in catalog.service_prefixes()):
+        if has_wildcard(prefix):
+            if matching_prefixes(prefix, catalog):
                 return None
             head = prefix.rstrip("*?")
-            svc = suggest_service(head, catalog) if head and not _GLOB.search(head) else None
+            svc = suggest_service(head, catalog) if head and not has_wildcard(head) else None
             fix = f"{svc}{prefix[len(head):]}:{name}" if svc else None
             return self.finding(policy, path, f"The service prefix `{prefix}` of `{text}` matches no AWS service.",
                                 suggestion=f"use `{fix}`" if fix else None)
@@ -90,15 +84,14 @@ class UnknownService(Rule):
         if fix and alias and fix.startswith(alias + ":"):
             return self.finding(policy, path, f"`{prefix}` is not an IAM service prefix (in `{text}`); "
                                 f"the IAM prefix of that service is `{alias}`.", suggestion=suggestion)
-        days = int(self.options.get("stale_after_days", DEFAULT_STALE_AFTER_DAYS))
-        if not certain and catalog_is_stale(catalog, prefix, days):
+        age = catalog_age(catalog, prefix, self.options)
+        if not certain and age.stale:
             # A service newer than the catalog looks exactly like this: do not cry wolf.
-            src, date = catalog_label(catalog, prefix)
-            hint = refresh_command()
+            hint = age.refresh
             return self.finding(
                 policy, path,
-                f"`{prefix}` (in `{text}`) is no service in the catalog ({src}, {date}), which is over {days} days "
-                f"old, so it may be a newer service; `{hint}` refreshes the catalog.",
+                f"`{prefix}` (in `{text}`) is no service in {age.too_old}, so it may be a newer service; "
+                f"`{hint}` refreshes the catalog.",
                 suggestion=(f"{suggestion}; if `{prefix}` is a new service, run `{hint}`" if suggestion
                             else f"run `{hint}`; if `{prefix}` is still unknown, check the service's IAM prefix"),
                 level="warning",
@@ -109,15 +102,10 @@ class UnknownService(Rule):
     def _fixed_name(self, prefix: str, name: str, catalog: Catalog) -> tuple[str | None, bool]:
         """The action the value most likely means, spelled as the catalog spells it, and whether
         that is certain (documented, or an action the suggested service has)."""
-        try:
-            from auditor.connect.knowledge import retired
-
-            entry = retired(f"{prefix}:{name}")
-            if entry is not None and entry.replacement:
-                return entry.replacement, True
-        except ImportError:
-            pass
-        plain = not _GLOB.search(name)
+        entry = retired(f"{prefix}:{name}")
+        if entry is not None and entry.replacement:
+            return entry.replacement, True
+        plain = not has_wildcard(name)
         svc = suggest_service(prefix, catalog, name if plain else None)
         if svc is None:
             return None, False
@@ -126,14 +114,14 @@ class UnknownService(Rule):
             return (act.full_name, True) if act else (f"{svc}:{name}", False)
         return f"{svc}:{name}", bool(catalog.expand(f"{svc}:{name}").actions)
 
-    def _no_prefix(self, policy: Policy, path: tuple, value: str, catalog: Catalog) -> Finding:
+    def _no_prefix(self, policy: Policy, path: Path, value: str, catalog: Catalog) -> Finding:
         text = value.strip()
         if catalog.has_service(text):
             return self.finding(
                 policy, path, f"`{text}` is a service prefix, not an action; IAM actions are written `service:Action`.",
                 suggestion=f"name each action (`{text.lower()}:ActionName`), or `{text.lower()}:*` for all of them",
             )
-        owners = family_first(catalog.services_with_action(text)) if not _GLOB.search(text) else []
+        owners = family_first(catalog.services_with_action(text)) if not has_wildcard(text) else []
         suggestion = None
         if owners:
             act = catalog.action(f"{owners[0]}:{text}")

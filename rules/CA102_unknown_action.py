@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import re
-from typing import Any, Iterable
+from typing import Iterable
 
 from auditor.catalog import Catalog
+from auditor.connect.knowledge import Retired, retired
+from auditor.policy.actions import has_wildcard, without_blanks, written_actions
 from auditor.policy.model import Path, Policy, Statement
-from auditor.policy.staleness import DEFAULT_STALE_AFTER_DAYS, catalog_is_stale, catalog_label, refresh_command
+from auditor.policy.staleness import catalog_age
 from auditor.policy.suggest import closest, connect_family, family_first
-from auditor.policy.values import has_holes
 from auditor.rule import Finding, Rule
 
-_BLANKS = re.compile(r"\s+")
 # A same-service spelling this close is taken over an action of the same name in a service
 # outside the Connect family (`connect:DescribeUsr` means DescribeUser, not some other service).
 _CLOSE_ENOUGH = 0.85
@@ -68,18 +67,17 @@ class UnknownAction(Rule):
 
     def check(self, policy: Policy, catalog: Catalog) -> Iterable[Finding]:
         for st in policy.statements():
-            for element in ("Action", "NotAction"):
-                for value, path in st.strings(element):
-                    if has_holes(value) or "*" in value or "?" in value:
-                        continue
-                    finding = self._check_one(policy, st, element, path, value, catalog)
-                    if finding is not None:
-                        yield finding
+            for element, value, path in written_actions(st):
+                if has_wildcard(value):
+                    continue  # CA103's
+                finding = self._check_one(policy, st, element, path, value, catalog)
+                if finding is not None:
+                    yield finding
 
     # --- one action ------------------------------------------------------------------------
     def _check_one(self, policy: Policy, st: Statement, element: str, path: Path, value: str,
                    catalog: Catalog) -> Finding | None:
-        clean = _BLANKS.sub("", value)
+        clean = without_blanks(value)
         prefix, sep, name = clean.partition(":")
         if not sep or not name or not catalog.has_service(prefix):
             return None  # no prefix or an unknown service: CA101
@@ -93,15 +91,13 @@ class UnknownAction(Rule):
                 f"so it matches no action and `{clean}` is not {_effect_word(st, element)}.",
                 suggestion=f'write "{clean}"',
             )
-        entry = _retired(clean)
+        entry = retired(clean)
         if entry is not None:
             return self._retired(policy, path, value, clean, entry)
         return self._unknown(policy, path, value, prefix.lower(), name, catalog)
 
-    def _retired(self, policy: Policy, path: Path, value: str, clean: str, entry: Any) -> Finding:
-        kind = getattr(entry, "kind", "retired")
-        repl = getattr(entry, "replacement", None)
-        note = getattr(entry, "note", "")
+    def _retired(self, policy: Policy, path: Path, value: str, clean: str, entry: Retired) -> Finding:
+        kind, repl, note = entry.kind, entry.replacement, entry.note
         level = None
         if kind == "renamed" and repl:
             message = f"`{clean}` is the former name of `{repl}`; IAM still honours it, but only the new name is documented."
@@ -140,17 +136,15 @@ class UnknownAction(Rule):
         else:
             detail, fix = "", None
 
-        src, date = catalog_label(catalog, prefix)
-        hint = refresh_command(prefix)
-        days = int(self.options.get("stale_after_days", DEFAULT_STALE_AFTER_DAYS))
-        if catalog_is_stale(catalog, prefix, days):
-            message = (f"`{shown}` is not an action of `{prefix}` in the catalog ({src}, {date}), which is over "
-                       f"{days} days old, so it may be a newer action{detail}; `{hint}` refreshes the catalog.")
+        age = catalog_age(catalog, prefix, self.options, refresh_for=prefix)
+        hint = age.refresh
+        if age.stale:
+            message = (f"`{shown}` is not an action of `{prefix}` in {age.too_old}, so it may be a newer "
+                       f"action{detail}; `{hint}` refreshes the catalog.")
             suggestion = (f"{fix}; if `{shown}` is a new action, run `{hint}`" if fix else
                           f"run `{hint}`; if it is still unknown, check the name with `connect-audit catalog {prefix}`")
             return self.finding(policy, path, message, suggestion=suggestion, level="warning")
-        message = (f"`{shown}` is not an action of `{prefix}` in the catalog ({src}, {date}; `{hint}` "
-                   f"refreshes it){detail}.")
+        message = f"`{shown}` is not an action of `{prefix}` in {age.fresh}{detail}."
         suggestion = fix or f"check the name with `connect-audit catalog {prefix}`"
         return self.finding(policy, path, message, suggestion=suggestion)
 
@@ -166,7 +160,7 @@ def _blank_kind(value: str) -> str:
         kinds.append("leading")
     if value[-1:].isspace():
         kinds.append("trailing")
-    if _BLANKS.search(value.strip()):
+    if without_blanks(value) != value.strip():
         kinds.append("inner")
     return " and ".join(kinds) + " whitespace"
 
@@ -176,11 +170,3 @@ def _effect_word(st: Statement, element: str) -> str:
     if element == "NotAction":
         return "excluded"
     return "denied" if st.is_deny else "granted"
-
-
-def _retired(name: str) -> Any:
-    try:
-        from auditor.connect.knowledge import RETIRED_ACTIONS
-    except ImportError:
-        return None
-    return RETIRED_ACTIONS.get(name.lower())

@@ -6,13 +6,13 @@ import re
 from typing import Iterable
 
 from auditor.catalog import Catalog
+from auditor.policy.actions import has_wildcard, matching_prefixes, without_blanks, written_actions
 from auditor.policy.model import Path, Policy
-from auditor.policy.staleness import DEFAULT_STALE_AFTER_DAYS, catalog_is_stale, catalog_label, refresh_command
+from auditor.policy.staleness import catalog_age
 from auditor.policy.suggest import closest_by_edits
-from auditor.policy.values import glob_regex, has_holes
+from auditor.policy.values import glob_regex
 from auditor.rule import Finding, Rule
 
-_BLANKS = re.compile(r"\s+")
 _WILD = re.compile(r"([*?])")
 
 
@@ -51,20 +51,18 @@ class WildcardMatchesNothing(Rule):
 
     def check(self, policy: Policy, catalog: Catalog) -> Iterable[Finding]:
         for st in policy.statements():
-            for element in ("Action", "NotAction"):
-                for value, path in st.strings(element):
-                    if has_holes(value) or not _WILD.search(value):
-                        continue
+            for _element, value, path in written_actions(st):
+                if has_wildcard(value):
                     finding = self._check_one(policy, path, value, catalog)
                     if finding is not None:
                         yield finding
 
     def _check_one(self, policy: Policy, path: Path, value: str, catalog: Catalog) -> Finding | None:
-        clean = _BLANKS.sub("", value)
+        clean = without_blanks(value)
         prefix, sep, name = clean.partition(":")
         if clean == "*" or not sep or not name:
             return None
-        prefixes = _prefixes(prefix, catalog)
+        prefixes = matching_prefixes(prefix, catalog)
         if not prefixes:
             return None  # no such service: CA101
         names = [a for p in prefixes for a in (catalog.service(p).actions if catalog.service(p) else {})]
@@ -78,31 +76,23 @@ class WildcardMatchesNothing(Rule):
             )
         fix = _nearest_glob(name, names)
         shown = value.strip()
-        service = prefixes[0] if len(prefixes) == 1 and not _WILD.search(prefix) else None
+        service = prefixes[0] if len(prefixes) == 1 and not has_wildcard(prefix) else None
         of = f"`{service}`" if service else f"any service `{prefix}` matches"
-        days = int(self.options.get("stale_after_days", DEFAULT_STALE_AFTER_DAYS))
-        src, date = catalog_label(catalog, prefixes[0])
-        hint = refresh_command(prefixes[0] if len(prefixes) == 1 else None)
+        age = catalog_age(catalog, prefixes[0], self.options, refresh_for=prefixes[0] if len(prefixes) == 1 else None)
+        hint = age.refresh
         suggestion = None
         if fix:
             count = len(catalog.expand(f"{prefix}:{fix}").actions)
             suggestion = f"use `{prefix}:{fix}` ({count} action{'s' if count != 1 else ''})"
-        if catalog_is_stale(catalog, prefixes[0], days):
-            message = (f"`{shown}` matches no action of {of} in the catalog ({src}, {date}), which is over "
-                       f"{days} days old, so the actions meant may be newer; `{hint}` refreshes the catalog.")
+        if age.stale:
+            message = (f"`{shown}` matches no action of {of} in {age.too_old}, so the actions meant may be "
+                       f"newer; `{hint}` refreshes the catalog.")
             suggestion = suggestion or (f"run `{hint}`; if it still matches nothing, list the actions with "
                                         f"`connect-audit catalog {service or prefixes[0]}`")
             return self.finding(policy, path, message, suggestion=suggestion, level="warning")
-        message = f"`{shown}` matches no action of {of} in the catalog ({src}, {date}; `{hint}` refreshes it)."
+        message = f"`{shown}` matches no action of {of} in {age.fresh}."
         return self.finding(policy, path, message,
                             suggestion=suggestion or f"list the service's actions with `connect-audit catalog {service or prefixes[0]}`")
-
-
-def _prefixes(prefix: str, catalog: Catalog) -> list[str]:
-    if _WILD.search(prefix):
-        rx = glob_regex(prefix, case_insensitive=True)
-        return [p for p in catalog.service_prefixes() if rx.fullmatch(p)]
-    return [prefix.lower()] if catalog.has_service(prefix) else []
 
 
 def _nearest_glob(pattern: str, names: list[str]) -> str | None:

@@ -6,7 +6,7 @@ import re
 from typing import Iterable, Iterator
 
 from auditor.catalog import Catalog
-from auditor.policy.arn_parts import (
+from auditor.policy.arn import (
     KNOWN_REGIONS,
     PARTITIONS,
     ArnServiceShape,
@@ -19,10 +19,11 @@ from auditor.policy.arn_parts import (
     is_region,
     with_field,
 )
+from auditor.policy.conditions import condition_key_type, value_items
 from auditor.policy.model import Path, Policy, Statement
-from auditor.policy.staleness import DEFAULT_STALE_AFTER_DAYS, catalog_is_stale, catalog_label, refresh_command
+from auditor.policy.staleness import catalog_age
 from auditor.policy.suggest import SERVICE_ALIASES, closest, connect_family
-from auditor.policy.values import is_wholly_unresolved
+from auditor.policy.values import glob_regex, is_wholly_unresolved
 from auditor.rule import Finding, Rule
 
 _WILD = re.compile(r"[*?]")
@@ -160,10 +161,8 @@ class InvalidArn(Rule):
     def _partition(self, policy: Policy, path: Path, value: str, part: str) -> Iterator[Finding]:
         if field_is_unknown(part) or part in PARTITIONS:
             return
-        if _WILD.search(part):
-            rx = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in part))
-            if any(rx.fullmatch(p) for p in PARTITIONS):
-                return
+        if _WILD.search(part) and any(glob_regex(part).fullmatch(p) for p in PARTITIONS):
+            return
         best = part.lower() if part.lower() in PARTITIONS else next(iter(closest(part, PARTITIONS, cutoff=0.5)), None)
         yield self.finding(policy, path, f"`{part}` in `{value}` is not an AWS partition ({', '.join(PARTITIONS)}).",
                            suggestion=f"use `{with_field(value, 1, best)}`" if best else None)
@@ -182,14 +181,13 @@ class InvalidArn(Rule):
         if is_arn_service(catalog, part):
             return [], True, arn_service_shape(catalog, part)
         best = _suggest_arn_service(part, catalog)
-        days = int(self.options.get("stale_after_days", DEFAULT_STALE_AFTER_DAYS))
-        if best is None and catalog_is_stale(catalog, part, days):
+        age = catalog_age(catalog, part, self.options)
+        if best is None and age.stale:
             # A service newer than the catalog looks exactly like this: do not cry wolf.
-            src, date = catalog_label(catalog, part)
-            hint = refresh_command()
+            hint = age.refresh
             return [self.finding(
-                policy, path, f"`{part}` in `{value}` names no service in the catalog ({src}, {date}), which is "
-                f"over {days} days old, so it may be a newer service; `{hint}` refreshes the catalog.",
+                policy, path, f"`{part}` in `{value}` names no service in {age.too_old}, so it may be a newer "
+                f"service; `{hint}` refreshes the catalog.",
                 suggestion=f"run `{hint}`; if `{part}` is still unknown, check the service's ARN format",
                 level="warning")], False, None
         return [self.finding(policy, path, f"`{part}` in `{value}` is not the name of an AWS service in ARNs.",
@@ -272,25 +270,18 @@ def _arn_values(st: Statement, catalog: Catalog) -> Iterator[tuple[str, Path, bo
     for element in ("Resource", "NotResource"):
         for value, path in st.strings(element):
             yield value, path, True
+    candidates: list[tuple[object, Path]] = []
     for _op, key, value, path in st.conditions():
-        if catalog.condition_key_type(key) not in _ARN_TYPES:
-            continue
-        items = [(value, path)] if isinstance(value, str) else (
-            [(v, path + (i,)) for i, v in enumerate(value)] if isinstance(value, list) else [])
-        for v, p in items:
-            if isinstance(v, str) and v.strip().startswith("arn:"):
-                yield v, p, False
+        if condition_key_type(catalog, key) in _ARN_TYPES:
+            candidates.extend((v, path + idx) for v, idx in value_items(value))
     for element in ("Principal", "NotPrincipal"):
         block = st.data.get(element)
-        if not isinstance(block, dict) or "AWS" not in block:
-            continue
-        aws = block["AWS"]
-        base = st.path + (element, "AWS")
-        items = [(aws, base)] if isinstance(aws, str) else (
-            [(v, base + (i,)) for i, v in enumerate(aws)] if isinstance(aws, list) else [])
-        for v, p in items:
-            if isinstance(v, str) and v.strip().startswith("arn:"):
-                yield v, p, False
+        if isinstance(block, dict) and "AWS" in block:
+            base = st.path + (element, "AWS")
+            candidates.extend((v, base + idx) for v, idx in value_items(block["AWS"]))
+    for v, p in candidates:
+        if isinstance(v, str) and v.strip().startswith("arn:"):
+            yield v, p, False
 
 
 def _suggest_arn_service(part: str, catalog: Catalog) -> str | None:

@@ -13,6 +13,7 @@ from auditor.policy.arn import example_arn
 from auditor.policy.model import Policy, Statement
 from auditor.policy.resources import ResourceEntry, action_applies, resource_entries
 from auditor.policy.values import known_text
+from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
 # How many example ARNs a suggestion offers for an action with several resource types.
@@ -150,7 +151,7 @@ class ResourceMismatch(Rule):
         base = _base_arn(arns, entry.actions[0].service)
         # The resource types closest to what was written first: `.../user/*` means a user.
         types = sorted(types, key=lambda rt: _closeness(known_text(base), rt.name), reverse=True)
-        candidates = list(dict.fromkeys(example_arn(base, rt.arn_format) for rt in types))
+        candidates = list(dict.fromkeys(example_arn(rt.arn_format, written=base, placeholders=False) for rt in types))
         suggestion = f"use {' or '.join(candidates[:MAX_EXAMPLES])}"
         if any(a.star_only for a in entry.actions):
             suggestion += ', and "Resource": "*" for its actions without resource-level permissions'
@@ -162,7 +163,7 @@ class ResourceMismatch(Rule):
         written = known_text(r.value)
         kinds = _names([rt.name for rt in catalog.resource_types_for_arn(written, r.service)
                         if _same_leading_word(written, rt.arn_format)])
-        what = f"resource type {_or(kinds)}" if kinds else f"no {r.service} resource type"
+        what = f"resource type {summarise(kinds, None, last=' or ')}" if kinds else f"no {r.service} resource type"
         if st.is_allow:
             message = f"No action of this statement can apply to {r} ({what}), so the entry grants nothing."
             level = "note"
@@ -174,7 +175,7 @@ class ResourceMismatch(Rule):
             suggestion = f"remove it, or {meant}"
         else:
             types = _resource_types([a for a in actions if a.service == r.service] or actions)
-            example = example_arn(r.value, types[0].arn_format) if types else None
+            example = example_arn(types[0].arn_format, written=r.value, placeholders=False) if types else None
             suggestion = f"correct it to the resource the actions act on ({example})" if example else "remove it"
         return self.finding(policy, r.path, message, suggestion=suggestion, level=level)
 
@@ -218,21 +219,7 @@ def _names(names: list[str]) -> list[str]:
 
 def _type_names(types: list[ResourceType]) -> str:
     names = _names([t.name for t in types])
-    if len(names) > 4:
-        return ", ".join(names[:4]) + f" and {len(names) - 4} more resource types"
-    return _and(names) + (" ARNs" if names else "")
-
-
-def _or(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
-
-
-def _and(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return summarise(names, 4) + (" resource types" if len(names) > 4 else " ARNs" if names else "")
 
 
 def _base_arn(arns: list[ResourceEntry], service: str) -> Any:

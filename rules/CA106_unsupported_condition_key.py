@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterable
 
 from auditor.catalog import Action, Catalog, key_matches
 from auditor.catalog.global_keys import ACTION_SCOPED_GLOBAL_PREFIXES, GLOBAL_CONDITION_KEYS
 from auditor.connect.knowledge import retired_condition_key
-from auditor.policy.actions import statement_actions
-from auditor.policy.conditions import (
-    catalog_key_matches,
-    condition_key_type,
-    cross_service_key_type,
-    parse_operator,
-    value_items,
-)
+from auditor.policy.actions import known_statement_actions
+from auditor.policy.conditions import condition_key_type, cross_service_key_type, parse_operator, value_items
 from auditor.policy.model import Path, Policy, Statement
-from auditor.policy.staleness import catalog_is_stale, catalog_label, refresh_command
+from auditor.policy.staleness import catalog_age
+from auditor.policy.suggest import closest
 from auditor.policy.values import has_holes
+from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
 # Tag keys every service spells with the global prefix; `connect:ResourceTag/x` means `aws:...`.
@@ -37,7 +32,7 @@ class UnsupportedConditionKey(Rule):
       `connect:ResourceTag/Dept` -> `aws:ResourceTag/Dept`, `aws:SourceIP ` -> `aws:SourceIp`.
       A service key may be newer than the catalog: the message names the catalog (and, when no
       real key is close, how to refresh it), and such a finding is a warning when that catalog
-      is stale.
+      is older than `stale_after_days` (option, default 90).
     - a service key (`connect:InstanceId`) that none of the statement's actions supports
       (warning): those requests never carry it.
     - a per-action global key (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:TagKeys`) that
@@ -81,7 +76,7 @@ class UnsupportedConditionKey(Rule):
 
     def check(self, policy: Policy, catalog: Catalog) -> Iterable[Finding]:
         for st in policy.statements():
-            actions = _statement_actions(st, catalog)
+            actions = known_statement_actions(st, catalog)
             for op, key, value, path in st.conditions():
                 if not isinstance(key, str) or has_holes(key) or has_holes(op):
                     continue
@@ -108,11 +103,11 @@ class UnsupportedConditionKey(Rule):
             # A key newer than the catalog looks unknown: say which catalog answered, and
             # unless the key looks like a misspelling, how to refresh it.
             known = catalog.has_service(prefix)
-            src, date = catalog_label(catalog, prefix if known else "connect")
+            age = catalog_age(catalog, prefix if known else "connect", self.options,
+                              refresh_for=prefix if known else None)
             where = f"a key of {prefix}" if known else f"a key of any service ({prefix} is no service prefix)"
-            refresh = "" if better else f"; `{refresh_command(prefix if known else None)}` refreshes it"
-            message = f"Condition key {key} does not exist: it is not {where} in the catalog ({src}, {date}{refresh})."
-            if not better and known and catalog_is_stale(catalog, prefix):
+            message = f"Condition key {key} does not exist: it is not {where} in {age.named if better else age.fresh}."
+            if not better and known and age.stale:
                 level = "warning"
         return self.finding(policy, path, message, suggestion=f"use {better}" if better else None,
                             level=level, at_key=True)
@@ -126,7 +121,7 @@ class UnsupportedConditionKey(Rule):
             return None  # every request carries (or may carry) the other global keys
         if cross_service_key_type(key):
             return None
-        if any(catalog_key_matches(k, key) for a in actions for k in a.condition_keys):
+        if any(key_matches(k, key) for a in actions for k in a.condition_keys):
             return None
         level, effect = _constant_effect(op, value, st)
         if not tag_key:
@@ -138,23 +133,8 @@ class UnsupportedConditionKey(Rule):
         return self.finding(policy, path, message, suggestion=suggestion, level=level, at_key=True)
 
 
-def _statement_actions(st: Statement, catalog: Catalog) -> list[Action] | None:
-    """The catalog actions of the statement, or None when they cannot all be known."""
-    if "Action" not in st.data:
-        return None
-    out: list[Action] = []
-    for entry in statement_actions(st, catalog):
-        if entry.unresolved or not entry.actions:
-            return None
-        out.extend(entry.actions)
-    return out or None
-
-
 def _action_names(st: Statement) -> str:
-    names = [str(v).strip() for v, _ in st.actions]
-    if len(names) > 3:
-        return ", ".join(names[:3]) + f" and {len(names) - 3} more"
-    return ", ".join(names)
+    return summarise([str(v).strip() for v, _ in st.actions], 3, last=", ")
 
 
 def _constant_effect(op: str, value: Any, st: Statement) -> tuple[str, str]:
@@ -191,7 +171,7 @@ def _suggest_key(key: str, catalog: Catalog) -> str | None:
     svc = catalog.service(prefix) if prefix else None
     if svc is None and prefix.lower() != "aws":
         # A misspelt service prefix (`conect:InstanceId`): the same key in the closest service.
-        close = difflib.get_close_matches(prefix.lower(), catalog.service_prefixes(), n=1, cutoff=0.8)
+        close = closest(prefix, catalog.service_prefixes(), cutoff=0.8)
         if close and condition_key_type(catalog, f"{close[0]}:{name}"):
             svc = catalog.service(close[0])
             for real in svc.conditions if svc else ():
@@ -204,7 +184,7 @@ def _suggest_key(key: str, catalog: Catalog) -> str | None:
         heads.setdefault(head.lower(), head)
     before, slash, _ = clean.partition("/")
     probe = (before + "/").lower() if slash else clean.lower()
-    match = difflib.get_close_matches(probe, list(heads), n=1, cutoff=0.75)
+    match = closest(probe, list(heads), cutoff=0.75)
     if not match:
         return None
     head = heads[match[0]]

@@ -9,6 +9,7 @@ from auditor.catalog import Action, Catalog
 from auditor.policy.actions import ResolvedAction, resolve_action, statements_allow_name
 from auditor.policy.model import Policy, Statement
 from auditor.policy.resources import resource_entries, statement_can_grant
+from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
 # Up to this many missing actions are named in the message itself; the suggestion names all.
@@ -117,7 +118,7 @@ class MissingDependentActions(Rule):
         else:
             per_service = Counter(d.partition(":")[0] for d in deps)
             what = f"{len(deps)} actions (" + ", ".join(f"{s}: {n}" for s, n in per_service.most_common()) + ")"
-        by = _list(needing[:3]) if len(needing) <= 3 else ", ".join(needing[:3]) + f" and {len(needing) - 3} more"
+        by = summarise(needing, 3)
         message = (f"{name} matches actions that also need {what}, which this policy does not allow "
                    f"(needed by {by}).")
         # The policy does not say which of a wildcard's actions are used: hygiene, not a risk.
@@ -125,6 +126,4 @@ class MissingDependentActions(Rule):
 
 
 def _list(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return summarise(names, None)

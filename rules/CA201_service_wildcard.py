@@ -6,8 +6,9 @@ from typing import Iterable
 
 from auditor.catalog import Action, Catalog
 from auditor.policy.actions import resolve_action
-from auditor.policy.grants import WRITE_LEVELS, is_literal_star, is_service_wildcard, summarise
+from auditor.policy.grants import WRITE_LEVELS, is_literal_star, is_service_wildcard
 from auditor.policy.model import Path, Policy, Statement
+from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
 _CONNECT_MANAGED = (

@@ -6,8 +6,10 @@ from typing import Iterable
 
 from auditor.catalog import Action, Catalog
 from auditor.connect.knowledge import SENSITIVE_ACTIONS, retired, sensitive_reason
-from auditor.policy.grants import WideGrant, arn_context, example_arn, summarise, wide_grants
+from auditor.policy.arn import arn_context, example_arn
+from auditor.policy.grants import WideGrant, wide_grants
 from auditor.policy.model import Policy
+from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
 
@@ -88,10 +90,7 @@ class SensitiveConnectAction(Rule):
                 f"{grant.value} (now {action.full_name})")
             message = f"{named} is allowed on {where} with no Condition: {sensitive_reason(action.full_name)}"
         else:
-            names = [a.full_name for a in actions]
-            what = "Allow with NotAction" if grant.at_key else f"'{grant.value}'"
-            count = f"{len(names)} sensitive Amazon Connect action{'s' if len(names) > 1 else ''}"
-            message = f"{what} grants {count} on {where} with no Condition: {summarise(names)}."
+            message = grant.describe("sensitive Amazon Connect action", "with no Condition")
         return self.finding(policy, grant.path, message, at_key=grant.at_key,
                             suggestion=_suggestion(actions, grant, context))
 

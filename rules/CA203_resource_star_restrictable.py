@@ -6,16 +6,11 @@ from typing import Iterable
 
 from auditor.catalog import Action, Catalog
 from auditor.policy.actions import statement_actions
-from auditor.policy.grants import (
-    WRITE_LEVELS,
-    arn_context,
-    example_arn,
-    is_literal_star,
-    is_service_wildcard,
-    summarise,
-    types_to_name,
-)
+from auditor.policy.arn import arn_context, example_arn
+from auditor.policy.conditions import condition_block_unresolved, operator_negated
+from auditor.policy.grants import WRITE_LEVELS, is_literal_star, is_service_wildcard, types_to_name
 from auditor.policy.model import Policy, Statement
+from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
 # Access levels that change something: a `*` for them is a risk, for reads it is hygiene.
@@ -95,12 +90,11 @@ class ResourceStarRestrictable(Rule):
 
 
 def _scopes_resources(st: Statement) -> bool:
-    block = st.data.get("Condition")
-    if isinstance(block, str) or (isinstance(block, dict) and any(not isinstance(v, dict) for v in block.values())):
+    if condition_block_unresolved(st):
         return True  # an unresolved Condition may well limit the resources
     for op, key, _, _ in st.conditions():
         low = key.lower()
-        if "not" in op.lower():
+        if operator_negated(op):
             continue
         if low in _SCOPING_KEYS or "resourcetag/" in low:
             return True

@@ -6,9 +6,10 @@ from typing import Iterable
 
 from auditor.catalog import Catalog
 from auditor.policy.actions import resolve_action
-from auditor.policy.grants import is_literal_star, summarise
+from auditor.policy.grants import is_literal_star
 from auditor.policy.model import Policy, Statement
 from auditor.policy.values import has_holes
+from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
 

@@ -6,17 +6,12 @@ from typing import Any, Iterable
 
 from auditor.catalog import Action, Catalog
 from auditor.connect.knowledge import PRIVILEGE_ESCALATION_ACTIONS, escalation_reason
-from auditor.policy.grants import (
-    WideGrant,
-    arn_context,
-    example_arn,
-    is_service_wildcard,
-    summarise,
-    types_to_name,
-    wide_grants,
-)
+from auditor.policy.arn import arn_context, example_arn
+from auditor.policy.conditions import condition_block_unresolved, operator_negated
+from auditor.policy.grants import WideGrant, is_service_wildcard, types_to_name, wide_grants
 from auditor.policy.model import Policy, Statement
 from auditor.policy.values import has_holes
+from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
 # Condition keys that confine an escalation action to what it is meant for, by action.
@@ -120,10 +115,7 @@ class PrivilegeEscalation(Rule):
             action = actions[0]
             message = f"{action.full_name} is allowed on {where} {how}: {escalation_reason(action.full_name)}"
         else:
-            names = [a.full_name for a in actions]
-            what = "Allow with NotAction" if grant.at_key else f"'{grant.value}'"
-            count = f"{len(names)} privilege-escalation action{'s' if len(names) > 1 else ''}"
-            message = f"{what} grants {count} on {where} {how}: {summarise(names)}."
+            message = grant.describe("privilege-escalation action", how)
         return self.finding(policy, grant.path, message, at_key=grant.at_key,
                             level="warning" if st.has_condition else None,
                             suggestion=_suggestion(actions, grant, context))
@@ -133,12 +125,11 @@ def _confined(st: Statement, action: Action) -> bool:
     """Whether the statement's Condition confines `action` with a key meant for it: a positive
     operator on a value that is not `*`. An unresolved template value or block counts as
     confining: a hole is never reported as missing."""
-    block = st.data.get("Condition")
-    if isinstance(block, str) or (isinstance(block, dict) and any(not isinstance(v, dict) for v in block.values())):
+    if condition_block_unresolved(st):
         return True
     keys = _LIMITING_KEYS.get(action.full_name.lower(), ())
     for op, key, value, _ in st.conditions():
-        if key.lower() not in keys or "not" in op.lower() or op.lower().startswith("null"):
+        if key.lower() not in keys or operator_negated(op) or op.lower().startswith("null"):
             continue
         values = value if isinstance(value, list) else [value]
         if any(_meaningful(v, op) for v in values):

@@ -221,13 +221,19 @@ _EMPTY = Service("", "", "", {}, {}, {})
 
 def key_matches(catalog_key: str, key: str) -> bool:
     """Whether a key as written matches a catalog key, which may end in a variable
-    (`aws:ResourceTag/${TagKey}`); names compare case-insensitively, as IAM does."""
+    (`aws:ResourceTag/${TagKey}`), or in one of the placeholders a few catalog keys spell
+    without `${}` (`s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`); names
+    compare case-insensitively, as IAM does."""
     return _key_regex(catalog_key).fullmatch(key) is not None
+
+
+# A variable part of a catalog key: `${TagKey}`, `<key>`, or a trailing `/tag-key`.
+_KEY_VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>|(?<=/)tag-key$")
 
 
 @lru_cache(maxsize=8192)
 def _key_regex(catalog_key: str) -> re.Pattern[str]:
-    parts = re.split(r"\$\{[^}]*\}", catalog_key)
+    parts = _KEY_VARIABLE.split(catalog_key)
     return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
 
 

@@ -1,13 +1,54 @@
-"""What the action strings of a statement mean to the catalog, shared by the rules."""
+"""What the action strings of a statement mean to the catalog, shared by the rules.
+
+Everything about an Action or NotAction entry is answered here: the literal entries a rule
+may judge (`written_actions`), the catalog actions an entry names (`resolve_action`), the
+services a prefix glob matches (`matching_prefixes`), and whether a name is allowed or left out
+by a NotAction (`statements_allow_name`, `not_action_excludes`). Template holes are never
+judged: an entry with a hole is unresolved, and a NotAction with one excludes "unknown".
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from auditor.catalog import Action, Catalog
 from auditor.policy.model import Path, Statement
-from auditor.policy.values import Text, glob_regex, has_holes
+from auditor.policy.values import Text, glob_regex, has_holes, is_wholly_unresolved
+
+ACTION_ELEMENTS = ("Action", "NotAction")
+_BLANKS = re.compile(r"\s+")
+_WILDCARD = re.compile(r"[*?]")
+
+
+def has_wildcard(text: str) -> bool:
+    """`*` or `?` anywhere in an action (or prefix) as written."""
+    return _WILDCARD.search(text) is not None
+
+
+def without_blanks(value: str) -> str:
+    """The action with every blank removed (`"wisdom:QueryAssistant "`): what it was meant to
+    be; IAM itself compares the name as written."""
+    return _BLANKS.sub("", value)
+
+
+def written_actions(st: Statement, elements: Iterable[str] = ACTION_ELEMENTS) -> Iterator[tuple[str, str, Path]]:
+    """(element, value, path) for every entry of the statement's Action and NotAction that is a
+    string without template holes: the entries whose spelling a rule can judge."""
+    for element in elements:
+        for value, path in st.strings(element):
+            if not has_holes(value):
+                yield element, value, path
+
+
+def matching_prefixes(prefix: str, catalog: Catalog) -> list[str]:
+    """The catalog's service prefixes that an action's prefix names (a glob such as `conn*`
+    matches several, case-insensitively; a plain prefix one or none)."""
+    if has_wildcard(prefix):
+        rx = glob_regex(prefix, case_insensitive=True)
+        return [p for p in catalog.service_prefixes() if rx.fullmatch(p)]
+    return [prefix.lower()] if catalog.has_service(prefix) else []
 
 
 @dataclass
@@ -34,7 +75,7 @@ def resolve_action(value: str, path: Path, catalog: Catalog) -> ResolvedAction:
     if has_holes(value):
         return ResolvedAction(value, path, unresolved=True)
     text = value.strip() if not isinstance(value, Text) else str(value).strip()
-    if text == "*" or any(c in text for c in "*?"):
+    if text == "*" or has_wildcard(text):
         res = catalog.expand(text)
         return ResolvedAction(value, path, res.actions, service_known=res.service_known, is_wildcard=True)
     prefix = text.partition(":")[0]
@@ -46,25 +87,39 @@ def statement_actions(st: Statement, catalog: Catalog, element: str = "Action") 
     return [resolve_action(v, p, catalog) for v, p in st.strings(element)]
 
 
-def allowed_actions(st: Statement, catalog: Catalog) -> list[Action]:
-    """Every catalog action the statement's Action element names (duplicates removed)."""
-    seen: dict[str, Action] = {}
-    for ra in statement_actions(st, catalog):
-        for a in ra.actions:
-            seen.setdefault(a.full_name.lower(), a)
-    return list(seen.values())
+def known_statement_actions(st: Statement, catalog: Catalog) -> list[Action] | None:
+    """Every catalog action the statement's Action element names, or None when some entry is
+    unresolved or unknown (or the statement uses NotAction): what it grants is then not known."""
+    if "Action" not in st.data:
+        return None
+    out: list[Action] = []
+    for entry in statement_actions(st, catalog):
+        if entry.unresolved or not entry.actions:
+            return None
+        out.extend(entry.actions)
+    return out or None
 
 
-def policy_allows(policy_statements: list[Statement], catalog: Catalog) -> set[str]:
-    """Lower-case full names of every action some Allow statement names (for dependent-action
-    checks). NotAction statements allow everything but what they list."""
-    out: set[str] = set()
-    for st in policy_statements:
-        if not st.is_allow:
-            continue
-        for a in allowed_actions(st, catalog):
-            out.add(a.full_name.lower())
-    return out
+def unresolved_action_element(st: Statement) -> str | None:
+    """`Action` or `NotAction` when that whole element is one unresolved template value (a
+    remote module's `var.actions`), so nothing of what it names is known; else None."""
+    for element in ACTION_ELEMENTS:
+        if element in st.data and is_wholly_unresolved(st.data[element]):
+            return element
+    return None
+
+
+def not_action_excludes(st: Statement, full_name: str) -> bool | None:
+    """Whether the statement's NotAction names `full_name` (exactly or by a glob, as IAM
+    matches, case-insensitively): True when a literal entry does, None when it does not but a
+    template hole (or a value that is no string) might, else False."""
+    unknown = False
+    for value, _ in st.values("NotAction"):
+        if not isinstance(value, str) or has_holes(value):
+            unknown = True
+        elif _names(value, full_name):
+            return True
+    return None if unknown else False
 
 
 def statements_allow_name(statements: Iterable[Statement], full_name: str) -> bool:
@@ -77,16 +132,12 @@ def statements_allow_name(statements: Iterable[Statement], full_name: str) -> bo
         if not st.is_allow:
             continue
         if "Action" in st.data:
-            if any(_names(v, name) for v, _ in st.values("Action") if isinstance(v, str)):
+            if any(has_holes(v) or _names(v, name) for v, _ in st.values("Action") if isinstance(v, str)):
                 return True
-        elif "NotAction" in st.data:
-            excluded = [v for v, _ in st.values("NotAction") if isinstance(v, str)]
-            if not any(_names(v, name) and not has_holes(v) for v in excluded):
-                return True
+        elif "NotAction" in st.data and not_action_excludes(st, name) is not True:
+            return True
     return False
 
 
 def _names(pattern: str, name: str) -> bool:
-    if has_holes(pattern):
-        return True
     return glob_regex(pattern.strip(), case_insensitive=True).fullmatch(name) is not None

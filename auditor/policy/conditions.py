@@ -7,7 +7,6 @@ condition-operator-mismatch) and by anything else that reasons about a `Conditio
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import re
 import weakref
@@ -16,6 +15,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from auditor.catalog import key_matches
+from auditor.policy.model import Statement
+from auditor.policy.suggest import closest
 
 if TYPE_CHECKING:
     from auditor.catalog import Catalog
@@ -130,8 +131,22 @@ def closest_operator(text: str) -> str | None:
         return lower[low]
     if low.endswith("ifexists") and low[: -len("ifexists")] in lower:
         return lower[low[: -len("ifexists")]]  # NullIfExists: Null takes no IfExists
-    match = difflib.get_close_matches(low, list(lower), n=1, cutoff=0.75)
-    return lower[match[0]] if match else None
+    return next(iter(closest(low, names, cutoff=0.75)), None)
+
+
+def operator_negated(text: str) -> bool:
+    """Whether a condition operator is negated (`StringNotEquals`, `NotIpAddress`,
+    `ForAllValues:ArnNotLike`...): the statement applies where the values do NOT match. An
+    operator IAM does not have (CA107 reports it) counts as negated when its name says "Not"."""
+    op = parse_operator(text)
+    return op.negated if op is not None else "not" in str(text).lower()
+
+
+def condition_block_unresolved(st: Statement) -> bool:
+    """Whether the statement's Condition is (partly) a template value that is not known before
+    deployment: the block itself, or an operator's keys. It may then limit anything."""
+    block = st.data.get("Condition")
+    return isinstance(block, str) or (isinstance(block, dict) and any(not isinstance(v, dict) for v in block.values()))
 
 
 _CATEGORY_PREFIX = {"String": "String", "ARN": "Arn", "Numeric": "Numeric", "Date": "Date"}
@@ -262,33 +277,16 @@ def cross_service_key_type(key: str) -> str | None:
 _FOREIGN: "weakref.WeakKeyDictionary[Catalog, dict[str, str]]" = weakref.WeakKeyDictionary()
 
 
-_PLACEHOLDER = re.compile(r"<[^>]*>|/tag-key$")
-
-
-def catalog_key_matches(catalog_key: str, key: str) -> bool:
-    """`key_matches`, also reading the placeholders a few catalog keys spell without `${}`
-    (`s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`)."""
-    if key_matches(catalog_key, key):
-        return True
-    if "<" not in catalog_key and not catalog_key.endswith("/tag-key"):
-        return False
-    return key_matches(_PLACEHOLDER.sub(lambda m: "/${Key}" if m.group(0).startswith("/") else "${Key}",
-                                        catalog_key), key)
-
-
 def condition_key_type(catalog: "Catalog", key: str) -> str | None:
     """The type of a condition key wherever the catalog defines it: a global key, a key of its
     own service, a cross-service key, or a key a service lists under another prefix
-    (`saml:aud` in sts, `cognito-identity-auth:AccountId`); None when it exists nowhere."""
+    (`saml:aud` in sts, `cognito-identity-auth:AccountId`); None when it exists nowhere. Every
+    rule that asks for a key's type asks here."""
     typ = catalog.condition_key_type(key) or cross_service_key_type(key)
     if typ:
         return typ
-    svc = catalog.service(key.partition(":")[0])
-    for name, t in (svc.conditions.items() if svc else ()):
-        if catalog_key_matches(name, key):
-            return t
     for name, t in _foreign_keys(catalog).items():
-        if catalog_key_matches(name, key):
+        if key_matches(name, key):
             return t
     return None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
+from auditor.policy.suggest import closest
 
 POLICY_ELEMENTS: tuple[str, ...] = ("Version", "Id", "Statement")
 STATEMENT_ELEMENTS: tuple[str, ...] = (
@@ -11,6 +11,15 @@ STATEMENT_ELEMENTS: tuple[str, ...] = (
 )
 PRINCIPAL_TYPES: tuple[str, ...] = ("AWS", "Service", "Federated", "CanonicalUser")
 EFFECTS: tuple[str, ...] = ("Allow", "Deny")
+# How messages name each kind of policy (PolicyKind values).
+KIND_LABELS: dict[str, str] = {
+    "identity": "an identity-based policy",
+    "boundary": "a permissions boundary",
+    "session": "a session policy",
+    "scp": "a service control policy",
+    "trust": "a role trust policy",
+    "resource": "a resource-based policy",
+}
 # The pairs a statement may hold only one of.
 EXCLUSIVE_PAIRS: tuple[tuple[str, str], ...] = (
     ("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal"),
@@ -28,5 +37,4 @@ def closest_name(name: str, known: tuple[str, ...] | list[str], cutoff: float = 
         return lower[n]
     if n.endswith("s") and n[:-1] in lower:
         return lower[n[:-1]]
-    match = difflib.get_close_matches(n, list(lower), n=1, cutoff=cutoff)
-    return lower[match[0]] if match else None
+    return next(iter(closest(n, known, cutoff=cutoff)), None)

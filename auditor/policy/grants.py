@@ -1,5 +1,5 @@
 """How far an Allow statement reaches: wildcard actions, resources that name every resource of
-their type, what a NotAction leaves granted, and short summaries for messages.
+their type, and what a NotAction leaves granted.
 
 Template holes are never wildcards here: an unresolved value is "unknown", and every helper
 answers so that an unknown value produces no finding.
@@ -7,15 +7,16 @@ answers so that an unknown value produces no finding.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 from auditor.catalog import Action, Catalog, ResourceType
 from auditor.catalog.patterns import arn_matches_format
-from auditor.policy.actions import statement_actions
+from auditor.policy.actions import not_action_excludes, statement_actions
+from auditor.policy.arn import first_wildcard_in_resource
 from auditor.policy.model import Path, Statement
-from auditor.policy.values import Hole, Text, has_holes
+from auditor.policy.values import has_holes
+from auditor.policy.wording import summarise
 
 WRITE_LEVELS = frozenset({"Write", "Permissions management"})
 
@@ -37,63 +38,7 @@ def is_service_wildcard(action: Any) -> bool:
     return bool(sep and prefix and name) and set(name) == {"*"}
 
 
-def summarise(names: Sequence[str], limit: int = 5) -> str:
-    """`a, b and c`, or `a, b, c, d, e and 7 more`."""
-    names = list(names)
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    if len(names) > 1:
-        return ", ".join(names[:-1]) + " and " + names[-1]
-    return names[0] if names else ""
-
-
 # --- resources ---------------------------------------------------------------------------------
-_ANY = object()  # marks a template hole in a tokenised ARN
-
-
-def _chars(value: str) -> list[Any]:
-    """The value as characters, a hole as one `_ANY` token and a policy variable
-    (`${aws:username}`) as one opaque string token, so neither splits fields nor counts as a
-    wildcard."""
-    parts = value.parts if isinstance(value, Text) else (value,)
-    out: list[Any] = []
-    for part in parts:
-        if isinstance(part, Hole):
-            out.append(_ANY)
-            continue
-        pos = 0
-        for m in re.finditer(r"\$\{[^}]*\}", part):
-            out.extend(part[pos : m.start()])
-            out.append(m.group(0))
-            pos = m.end()
-        out.extend(part[pos:])
-    return out
-
-
-def _resource_field(value: str) -> list[Any] | None:
-    """The tokens after the fifth `:` of an ARN, or None if the value is not one."""
-    tokens = _chars(value)
-    if tokens[:4] != list("arn:"):
-        return None
-    colons = 0
-    for i, t in enumerate(tokens):
-        if t == ":":
-            colons += 1
-            if colons == 5:
-                return tokens[i + 1 :]
-    return None
-
-
-def _first_wildcard(tokens: list[Any]) -> int | None:
-    """Index of the first `*`/`?`, or None when there is none or a hole comes first (unknown)."""
-    for i, t in enumerate(tokens):
-        if t is _ANY:
-            return None
-        if t in ("*", "?"):
-            return i
-    return None
-
-
 def covers_every_resource(value: Any, arn_formats: Iterable[str]) -> bool:
     """Whether a Resource value names every resource of its type: `"*"`, or an ARN whose
     wildcard starts at (or before) the first id of a resource type it can be
@@ -108,10 +53,7 @@ def covers_every_resource(value: Any, arn_formats: Iterable[str]) -> bool:
         return False
     if is_literal_star(value):
         return True
-    field = _resource_field(value)
-    if field is None:
-        return False
-    at = _first_wildcard(field)
+    at = first_wildcard_in_resource(value)
     if at is None:
         return False
     for fmt in arn_formats:
@@ -138,83 +80,6 @@ def grants_everywhere(action: Action, value: Any, catalog: Catalog) -> bool:
     return catalog.action_accepts_arn(action, value) and covers_every_resource(value, formats)
 
 
-# --- NotAction -----------------------------------------------------------------------------------
-def not_action_excludes(st: Statement, full_name: str) -> bool | None:
-    """Whether the statement's NotAction names `full_name` (globs allowed, case-insensitive);
-    None when a template hole leaves it unknown."""
-    entries = st.values("NotAction")
-    for value, _ in entries:
-        if not isinstance(value, str) or has_holes(value):
-            return None
-    for value, _ in entries:
-        if _glob(value.strip()).fullmatch(full_name):
-            return True
-    return False
-
-
-def _glob(text: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text), re.I)
-
-
-# --- suggestions ----------------------------------------------------------------------------------
-_VAR = re.compile(r"\$\{([^}]*)\}")
-
-
-def _kebab(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
-
-
-def arn_context(statements: Iterable[Statement]) -> dict[str, dict[str, str]]:
-    """Per ARN service, the partition, region and account (and Connect instance id) that the
-    policy's own literal ARNs use, to fill suggested ARNs with the user's real values."""
-    out: dict[str, dict[str, str]] = {}
-    for st in statements:
-        for element in ("Resource", "NotResource"):
-            for value, _ in st.strings(element):
-                if has_holes(value) or not value.startswith("arn:"):
-                    continue
-                parts = value.split(":", 5)
-                if len(parts) < 6:
-                    continue
-                known = out.setdefault(parts[2].lower(), {})
-                for var, part in (("Partition", parts[1]), ("Region", parts[3]), ("Account", parts[4])):
-                    if part and not any(c in part for c in "*?$"):
-                        known.setdefault(var, part)
-                m = re.match(r"instance/([^/*?$]+)(/|$)", parts[5])
-                if m:
-                    known.setdefault("InstanceId", m.group(1))
-    return out
-
-
-def example_arn(arn_format: str, known: dict[str, str] | None = None) -> str:
-    """A catalog ARN format made concrete for a suggestion: the policy's own partition, region,
-    account and instance id where known, else `<region>`, `<account-id>`; the first id of the
-    resource part as a `<placeholder>` and any later id as `*`."""
-    known = dict(known or {})
-    known.setdefault("Partition", "aws")
-    known.setdefault("Region", "<region>")
-    known.setdefault("Account", "<account-id>")
-    parts = arn_format.split(":", 5)
-    if len(parts) < 6:
-        return _VAR.sub(lambda m: known.get(m.group(1), "*"), arn_format)
-    head = ":".join(parts[:5])
-    head = _VAR.sub(lambda m: known.get(m.group(1), "*"), head)
-    first = True
-
-    def fill(m: re.Match[str]) -> str:
-        nonlocal first
-        var = m.group(1)
-        if var in known:
-            first = False
-            return known[var]
-        if first:
-            first = False
-            return f"<{_kebab(var)}>"
-        return "*"
-
-    return head + ":" + _VAR.sub(fill, parts[5])
-
-
 # --- listed actions granted without limits --------------------------------------------------------
 @dataclass
 class WideGrant:
@@ -230,6 +95,14 @@ class WideGrant:
     def is_wildcard(self) -> bool:
         return self.at_key or any(c in self.value for c in "*?")
 
+    def describe(self, noun: str, how: str) -> str:
+        """`'connect:*' grants 3 sensitive Amazon Connect actions on '*' with no Condition: a, b
+        and c.` for a wildcard entry or a NotAction (`noun` names the watch list)."""
+        names = [a.full_name for a, _ in self.actions]
+        what = "Allow with NotAction" if self.at_key else f"'{self.value}'"
+        count = f"{len(names)} {noun}{'s' if len(names) > 1 else ''}"
+        return f"{what} grants {count} on {self.actions[0][1]} {how}: {summarise(names)}."
+
 
 def unbounded_resource(st: Statement, action: Action, catalog: Catalog) -> str | None:
     """How the statement grants `action` on every resource (`'*'`, the wildcard ARN, or its
@@ -243,6 +116,15 @@ def unbounded_resource(st: Statement, action: Action, catalog: Catalog) -> str |
         if grants_everywhere(action, value, catalog):
             return "'*'" if is_literal_star(value) else str(value)
     return None
+
+
+def _unbounded(st: Statement, actions: list[Action], catalog: Catalog) -> list[tuple[Action, str]]:
+    found = []
+    for action in actions:
+        where = unbounded_resource(st, action, catalog)
+        if where:
+            found.append((action, where))
+    return found
 
 
 def wide_grants(
@@ -264,14 +146,8 @@ def wide_grants(
     if not st.is_allow:
         return out
     if "NotAction" in st.data and "Action" not in st.data:
-        found: list[tuple[Action, str]] = []
-        for name in rank:
-            action = catalog.action(name)
-            if action is None or not_action_excludes(st, action.full_name) is not False:
-                continue
-            where = unbounded_resource(st, action, catalog)
-            if where:
-                found.append((action, where))
+        left = [a for a in map(catalog.action, rank) if a is not None and not_action_excludes(st, a.full_name) is False]
+        found = _unbounded(st, left, catalog)
         if found:
             out.append(WideGrant("NotAction", st.path + ("NotAction",), True, found))
         return out
@@ -283,14 +159,7 @@ def wide_grants(
             real = alias(ra.value)
             action = catalog.action(real) if real else None
             actions = [action] if action else []
-        found = []
-        for action in actions:
-            low = action.full_name.lower()
-            if low not in rank:
-                continue
-            where = unbounded_resource(st, action, catalog)
-            if where:
-                found.append((action, where))
+        found = _unbounded(st, [a for a in actions if a.full_name.lower() in rank], catalog)
         if found:
             found.sort(key=lambda f: rank[f[0].full_name.lower()])
             out.append(WideGrant(ra.value.strip(), ra.path, False, found))

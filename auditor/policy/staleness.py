@@ -8,6 +8,9 @@ never fails because of it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from auditor.catalog import Catalog
 
 DEFAULT_STALE_AFTER_DAYS = 90
@@ -48,3 +51,44 @@ def catalog_is_stale(catalog: Catalog, prefix: str, threshold_days: int = DEFAUL
         return bool(refresh.is_stale(catalog, threshold_days=threshold_days))
     except AttributeError:
         return False
+
+
+def stale_after_days(options: dict[str, Any]) -> int:
+    """A rule's `stale_after_days` option (default 90)."""
+    return int(options.get("stale_after_days", DEFAULT_STALE_AFTER_DAYS))
+
+
+@dataclass(frozen=True)
+class CatalogAge:
+    """Which catalog answered for a service, how old it may be (`days`, the rule's option),
+    whether it is older (`stale`), and the command that refreshes it, for the messages of rules
+    that report a name the catalog does not know."""
+
+    label: str
+    date: str
+    days: int
+    stale: bool
+    refresh: str
+
+    @property
+    def named(self) -> str:
+        """`the catalog (source, date)`"""
+        return f"the catalog ({self.label}, {self.date})"
+
+    @property
+    def fresh(self) -> str:
+        """`the catalog (source, date; `refresh` refreshes it)`"""
+        return f"the catalog ({self.label}, {self.date}; `{self.refresh}` refreshes it)"
+
+    @property
+    def too_old(self) -> str:
+        """`the catalog (source, date), which is over N days old`"""
+        return f"{self.named}, which is over {self.days} days old"
+
+
+def catalog_age(catalog: Catalog, prefix: str, options: dict[str, Any], refresh_for: str | None = None) -> CatalogAge:
+    """The age of the catalog data answering for `prefix`, judged by the rule's options;
+    `refresh_for` names the service the refresh command should name (None: the whole catalog)."""
+    days = stale_after_days(options)
+    label, date = catalog_label(catalog, prefix)
+    return CatalogAge(label, date, days, catalog_is_stale(catalog, prefix, days), refresh_command(refresh_for))

@@ -12,6 +12,7 @@ import difflib
 from typing import Iterable
 
 from auditor.catalog import Catalog
+from auditor.connect.knowledge import CONNECT_FAMILY
 
 # Names that are not IAM prefixes but that people write for one, lower case -> IAM prefix.
 # Mostly the Connect family: its API, SDK and console names differ from its IAM prefixes.
@@ -51,17 +52,10 @@ SERVICE_ALIASES: dict[str, str] = {
     "lex-runtime": "lex",
 }
 
-# Used when auditor.connect.knowledge is not importable (it is optional for this module).
-_FALLBACK_FAMILY = ("connect", "profile", "app-integrations", "cases", "voiceid", "wisdom", "connect-campaigns")
-
 
 def connect_family() -> tuple[str, ...]:
-    try:
-        from auditor.connect.knowledge import CONNECT_FAMILY
-
-        return tuple(CONNECT_FAMILY)
-    except ImportError:
-        return _FALLBACK_FAMILY
+    """Amazon Connect's own service prefixes, `connect` first."""
+    return tuple(CONNECT_FAMILY)
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6, n: int = 1) -> list[str]:

@@ -52,7 +52,7 @@ def test_trust_policy_principal_hole_is_fine_and_missing_principal_is_reported()
     assert run(ok, PolicyKind.TRUST) == []
     bad = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}
     assert run(bad, PolicyKind.TRUST) == [
-        (("Statement", 0), "the statement has no Principal: a trust policy must name who may assume the role")]
+        (("Statement", 0), "the statement has no Principal: a role trust policy must name who may assume the role")]
 
 
 def test_resource_policy_needs_a_principal_but_no_resource_check_for_identity_rules() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from auditor.policy import staleness
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.suggest import closest_by_edits, edit_distance, suggest_service
 from auditor.policy.values import Hole, Text, unresolved
@@ -65,10 +66,10 @@ def test_edit_distance_counts_a_swap_as_one_slip() -> None:
 def test_a_prefix_like_no_service_is_a_warning_only_while_the_catalog_is_stale(run, catalog, monkeypatch) -> None:
     from rules import CA101_unknown_service as ca101
 
-    monkeypatch.setattr(ca101, "catalog_is_stale", lambda *a, **k: False)
+    monkeypatch.setattr(staleness, "catalog_is_stale", lambda *a, **k: False)
     [(_, message, suggestion)] = run("s3files:GetFileSystem")
     assert message == "`s3files` is not an AWS service prefix (in `s3files:GetFileSystem`)." and suggestion is None
-    monkeypatch.setattr(ca101, "catalog_is_stale", lambda *a, **k: True)
+    monkeypatch.setattr(staleness, "catalog_is_stale", lambda *a, **k: True)
     rule = UnknownService()
     doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
         "s3files:GetFileSystem", "app-integartions:DeleteEventIntegration", "connect-campaign:DescribeCampaign"]}]}

@@ -28,7 +28,7 @@ def run(catalog):
 
 
 def test_with_a_fresh_catalog_an_unknown_action_is_an_error_naming_the_catalog(run, catalog, monkeypatch) -> None:
-    monkeypatch.setattr(ca102, "catalog_is_stale", lambda *a, **k: False)
+    monkeypatch.setattr(staleness, "catalog_is_stale", lambda *a, **k: False)
     src, date = staleness.catalog_label(catalog, "connect")
     [(level, message, suggestion)] = run("connect:DescribeInstanse")
     assert level == "error"
@@ -38,7 +38,7 @@ def test_with_a_fresh_catalog_an_unknown_action_is_an_error_naming_the_catalog(r
 
 
 def test_with_a_stale_catalog_it_is_a_warning_that_says_how_to_refresh(run, monkeypatch) -> None:
-    monkeypatch.setattr(ca102, "catalog_is_stale", lambda *a, **k: True)
+    monkeypatch.setattr(staleness, "catalog_is_stale", lambda *a, **k: True)
     [(level, message, suggestion)] = run("connect:CreateTestCase")
     assert level == "warning"
     assert "over 90 days old" in message and "connect-audit catalog update" in message
@@ -63,7 +63,7 @@ def test_without_the_refresh_module_nothing_is_stale(catalog, monkeypatch) -> No
 
 
 def test_whitespace_and_retired_actions_stay_errors_when_the_catalog_is_stale(run, monkeypatch) -> None:
-    monkeypatch.setattr(ca102, "catalog_is_stale", lambda *a, **k: True)
+    monkeypatch.setattr(staleness, "catalog_is_stale", lambda *a, **k: True)
     assert [lvl for lvl, _, _ in run(["wisdom:QueryAssistant ", "connect:DestroyInstance"])] == ["error", "error"]
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from auditor.policy import staleness
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
 from rules import CA103_wildcard_matches_nothing as ca103
@@ -28,11 +29,11 @@ def test_holes_never_match_nothing(run) -> None:
 
 
 def test_fresh_catalog_error_and_stale_catalog_warning(run, monkeypatch) -> None:
-    monkeypatch.setattr(ca103, "catalog_is_stale", lambda *a, **k: False)
+    monkeypatch.setattr(staleness, "catalog_is_stale", lambda *a, **k: False)
     [(level, message, suggestion)] = run("connect:Delte*")
     assert level == "error" and "refreshes it" in message
     assert suggestion and suggestion.startswith("use `connect:Delete*` (")
-    monkeypatch.setattr(ca103, "catalog_is_stale", lambda *a, **k: True)
+    monkeypatch.setattr(staleness, "catalog_is_stale", lambda *a, **k: True)
     [(level, _, _)] = run("connect:Delte*")
     assert level == "warning"
 

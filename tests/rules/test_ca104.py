@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from auditor.policy.arn_parts import UNKNOWN, arn_fields, arn_service_shape, is_arn_service
+from auditor.policy.arn import UNKNOWN, arn_fields, arn_service_shape, is_arn_service
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
 from rules.CA104_invalid_arn import InvalidArn
@@ -85,3 +85,13 @@ def test_arn_services_come_from_the_catalogs_formats(catalog) -> None:
     assert iam is not None and iam.global_
     s3 = arn_service_shape(catalog, "s3")
     assert s3 is not None and s3.account_optional and not s3.regional
+
+
+def test_arn_keys_of_other_services_are_checked_too(run) -> None:
+    # identitycenter:InstanceArn is defined under another prefix: the shared key lookup
+    # (auditor.policy.conditions.condition_key_type) knows its type is ARN.
+    cond = {"ArnEquals": {"identitycenter:InstanceArn": "arn:aws:sso:::instance/ssoins-1", "aws:SourceArn": "arn:aws:sso"}}
+    assert [m.split("`")[1] for _, m in run("*", condition=cond)] == ["arn:aws:sso"]
+    cond = {"ArnEquals": {"identitycenter:InstanceArn": "arn:aws:sso::accountID:instance/ssoins-1"}}
+    [(_, message)] = run("*", condition=cond)
+    assert "`accountID`" in message

@@ -33,3 +33,18 @@ def test_keys_other_services_define(run) -> None:
     assert [lvl for lvl, _ in run("sts:AssumeRoleWithSAML", {"StringEquals": {"saml:aud": "x"}})] == []
     assert run("connect:DescribeUser", {"ArnLike": {"lambda:SourceFunctionArn": "arn:aws:lambda:*:*:function:x"}}) == []
     assert [lvl for lvl, _ in run("connect:DescribeUser", {"StringEquals": {"saml:nope": "x"}})] == ["error"]
+
+
+def test_the_staleness_threshold_is_an_option(catalog) -> None:
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "connect:DescribeUser",
+                                                    "Resource": "*",
+                                                    "Condition": {"StringEquals": {"connect:Frobnicate": "x"}}}]}
+    policy = Policy(doc, LocationMap("main.tf"), "aws_iam_policy.agents")
+
+    def levels(days: int) -> list[str]:
+        rule = UnsupportedConditionKey(options={"stale_after_days": days})
+        return [f.level for f in rule.check(policy, catalog)]
+
+    # The bundled catalog is months old, but not older than a century.
+    assert levels(36500) == ["error"]
+    assert levels(0) == ["warning"]

@@ -7,17 +7,17 @@ from typing import Any
 
 import pytest
 
+from auditor.policy.arn import example_arn
 from auditor.policy.grants import (
     covers_every_resource,
-    example_arn,
     grants_everywhere,
     is_literal_star,
     is_service_wildcard,
-    summarise,
     types_to_name,
 )
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
+from auditor.policy.wording import summarise
 from rules.CA201_service_wildcard import ServiceWildcard
 from rules.CA202_sensitive_connect_action import SensitiveConnectAction
 from rules.CA203_resource_star_restrictable import ResourceStarRestrictable
