@@ -93,12 +93,16 @@ def active_rules(options: Options, classes: list[type[Rule]] | None = None) -> l
 
 
 # --- inputs ----------------------------------------------------------------------------------
-def default_loaders(explicit: set[Path]) -> list[Loader]:
-    """Loaders in the order they are offered a file; the first that claims it reads it."""
+def default_loaders(explicit: set[Path], files: list[Path] | None = None) -> list[Loader]:
+    """The loaders, sharing one decision per file (`auditor.loaders.claims`), so at most one
+    claims a file whatever the order. `files`: every input file (which policy JSON files the
+    Terraform files read). Cheap: no parser is imported until a loader loads."""
+    from auditor.loaders.claims import Inputs
     from auditor.loaders.cloudformation import CloudFormationLoader
     from auditor.loaders.terraform import TerraformLoader
 
-    return [TerraformLoader(), CloudFormationLoader(), PolicyJsonLoader(explicit)]
+    inputs = Inputs(files, explicit)
+    return [TerraformLoader(inputs), CloudFormationLoader(inputs), PolicyJsonLoader(explicit, inputs)]
 
 
 def collect_files(paths: Iterable[Path], model: Model) -> tuple[list[Path], set[Path]]:
@@ -122,7 +126,7 @@ def collect_files(paths: Iterable[Path], model: Model) -> tuple[list[Path], set[
 def load_model(paths: Iterable[Path], ctx: LoadContext, loaders: list[Loader] | None = None) -> Model:
     model = Model()
     files, explicit = collect_files(paths, model)
-    loaders = default_loaders(explicit) if loaders is None else loaders
+    loaders = default_loaders(explicit, files) if loaders is None else loaders
     claimed: dict[int, list[Path]] = {i: [] for i in range(len(loaders))}
     for f in files:
         try:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.loaders.base import LoadContext, display_path
-from auditor.policy.jsonloc import parse
 from auditor.policy.model import Attachment, Model, Policy, PolicyKind, Span
 
-# A policy, or a lone statement copied out of one, names at least one of these.
-_POLICY_HINT = re.compile(rb'"(Statement|Effect|Action|NotAction)"\s*:')
+if TYPE_CHECKING:
+    from auditor.loaders.claims import Inputs
+
 _TRUST_HINT = re.compile(r"^sts:AssumeRole", re.I)
 
 
@@ -34,14 +35,20 @@ def read_text(path: Path, model: Model) -> str | None:
 class PolicyJsonLoader:
     name = "policy-json"
 
-    def __init__(self, explicit: set[Path] | None = None) -> None:
+    def __init__(self, explicit: set[Path] | None = None, inputs: Inputs | None = None) -> None:
+        from auditor.loaders.claims import Inputs
+
         # Files the user named one by one are audited even when they do not look like a policy.
-        self.explicit = explicit or set()
+        self.explicit = explicit if explicit is not None else inputs.explicit if inputs else set()
+        # Shared with the other loaders (see `auditor.loaders.claims`): each file has one reader.
+        self.inputs = inputs or Inputs(explicit=self.explicit)
 
     def claims(self, path: Path, head: bytes) -> bool:
-        if path.suffix.lower() != ".json" or path.name.endswith(".expected.json"):
-            return False
-        return path in self.explicit or bool(_POLICY_HINT.search(head))
+        """JSON that looks like a policy (or was named on its own) and that no other loader
+        reads: not a template, not a plan, not a file Terraform reads with `file()`."""
+        from auditor.loaders.claims import POLICY_JSON
+
+        return self.inputs.reader(path, head) == POLICY_JSON
 
     def load(self, paths: list[Path], ctx: LoadContext, model: Model) -> None:
         for path in paths:
@@ -51,6 +58,8 @@ class PolicyJsonLoader:
         text = read_text(path, model)
         if text is None:
             return
+        from auditor.policy.jsonloc import parse
+
         file = display_path(path)
         result = parse(text, file)
         doc = result.value

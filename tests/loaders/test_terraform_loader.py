@@ -45,11 +45,13 @@ def test_claims(tmp_path: Path, name: str, head: bytes, claimed: bool) -> None:
     assert TerraformLoader().claims(tmp_path / name, head) is claimed
 
 
-def test_a_policy_json_is_claimed_only_near_terraform(tmp_path: Path) -> None:
+def test_a_policy_json_is_claimed_only_when_terraform_beside_it_can_read_it(tmp_path: Path) -> None:
     head = b'{"Version": "2012-10-17", "Statement": []}'
-    write(tmp_path, {"tf/main.tf": "", "tf/policies/p.json": head, "other/p.json": head})
+    write(tmp_path, {"tf/main.tf": 'locals {\n  p = file("${path.module}/policies/p.json")\n}\n',
+                     "tf/policies/p.json": head, "tf/policies/q.json": head, "other/p.json": head})
     loader = TerraformLoader()
     assert loader.claims(tmp_path / "tf" / "policies" / "p.json", head)
+    assert not loader.claims(tmp_path / "tf" / "policies" / "q.json", head)  # nothing names it
     assert not loader.claims(tmp_path / "other" / "p.json", head)
 
 

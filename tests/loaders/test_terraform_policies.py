@@ -300,12 +300,17 @@ def test_file_reads_json_beside_the_module_and_locates_in_it(tmp_path: Path) -> 
 
 
 def test_a_policy_file_nobody_reads_is_audited_on_its_own(tmp_path: Path) -> None:
+    from auditor.engine import load_model
+
     files = {
-        "main.tf": 'resource "aws_iam_policy" "p" {\n  policy = "{}"\n}\n',
+        # unused.json is named, so Terraform is offered it, but nothing reads it.
+        "main.tf": 'resource "aws_iam_policy" "p" {\n  policy = "{}"\n}\nlocals {\n  x = "unused.json"\n}\n',
         "loose.json": '{"Version": "2012-10-17", "Statement": []}\n',
+        "unused.json": '{"Version": "2012-10-17", "Statement": []}\n',
     }
-    names = sorted(Path(p.name).name for p in load(tmp_path, files).policies)
-    assert names == ["aws_iam_policy.p", "loose.json"]
+    assert [Path(p.name).name for p in load(tmp_path, files).policies] == ["aws_iam_policy.p", "unused.json"]
+    names = sorted(Path(p.name).name for p in load_model([tmp_path], LoadContext()).policies)
+    assert names == ["aws_iam_policy.p", "loose.json", "unused.json"]
 
 
 def test_templatefile_fills_the_template_and_locates_in_it(tmp_path: Path) -> None:

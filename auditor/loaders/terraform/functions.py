@@ -525,6 +525,17 @@ def _fileexists(e: Call, env: Env, args: list[V]) -> V:
     return V((p if p.is_absolute() else env.mod.root.dir / p).is_file(), e.span)
 
 
+@fn("fileset")
+def _fileset(e: Call, env: Env, args: list[V]) -> V:
+    """The files under a folder (relative to the root module's) that match a glob, sorted."""
+    base, pattern = Path(_str(args[0])), _str(args[1])
+    if "{" in pattern or "[" in pattern:
+        raise _Unknown  # alternatives and classes: Terraform's glob, not Python's
+    full = Path(os.path.normpath(base if base.is_absolute() else env.mod.root.dir / base))
+    names = sorted({p.relative_to(full).as_posix() for p in full.glob(pattern) if p.is_file()})
+    return _out(names, e)
+
+
 @fn("templatefile")
 def _templatefile(e: Call, env: Env, args: list[V]) -> V:
     from auditor.loaders.terraform.jsontext import JsonSource

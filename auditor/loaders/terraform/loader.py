@@ -9,42 +9,35 @@ child modules under it; plans are read last so they can borrow the `.tf` locatio
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
-from typing import Callable, Generator, Iterable
+from typing import TYPE_CHECKING, Callable, Generator, Iterable
 
 from auditor.loaders.base import LoadContext, display_path
-from auditor.loaders.terraform import prefilter
-from auditor.loaders.terraform.evaluate import evaluate
-from auditor.loaders.terraform.located import V
-from auditor.loaders.terraform.modules import Module, Root
-from auditor.loaders.terraform.nodes import FileAST
-from auditor.loaders.terraform.plan import PlanLoad, looks_like_plan
-from auditor.loaders.terraform.resources import Collected, collect_module, finish
+from auditor.loaders.terraform.detect import auto_tfvars as _auto_tfvars
+from auditor.loaders.terraform.detect import is_tf as _is_tf
+from auditor.loaders.terraform.detect import is_tfvars as _is_tfvars
+from auditor.loaders.terraform.detect import looks_like_plan
 from auditor.policy.model import Model, Policy, Span
 
-_POLICY_HINT = re.compile(rb'"(Statement|Effect|Action|NotAction)"\s*:')
+if TYPE_CHECKING:
+    from auditor.loaders.claims import Inputs
+    from auditor.loaders.terraform.located import V
+    from auditor.loaders.terraform.modules import Root
+    from auditor.loaders.terraform.nodes import FileAST
+    from auditor.loaders.terraform.prefilter import Keep
+
+# Importing this module, constructing the loader and claiming files import no parser and no
+# evaluator (start-up matters when no Terraform file is scanned): `load` imports them.
 
 
-def _is_tf(name: str) -> bool:
-    return name.endswith(".tf") or name.endswith(".tf.json")
-
-
-def _is_tfvars(name: str) -> bool:
-    return name.endswith(".tfvars") or name.endswith(".tfvars.json")
-
-
-def _auto_tfvars(name: str) -> bool:
-    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(".auto.tfvars") \
-        or name.endswith(".auto.tfvars.json")
-
-
-def parse_file(path: str, keep: prefilter.Keep | None = None) -> FileAST:
+def parse_file(path: str, keep: Keep | None = None) -> FileAST:
     """Read and parse one file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`). Never raises.
 
     With `keep`, a `.tf` file is parsed with the blocks that cannot matter blanked out (see
     `prefilter.mask`); if that fails to parse, the whole file is parsed so a syntax error is
     reported where it is."""
+    from auditor.loaders.terraform import prefilter
+    from auditor.loaders.terraform.nodes import FileAST
     from auditor.loaders.terraform.parse import parse_hcl
     from auditor.loaders.terraform.tfjson import parse_tf_json, parse_tfvars_json
 
@@ -82,12 +75,12 @@ def parse_file(path: str, keep: prefilter.Keep | None = None) -> FileAST:
                                             f"internal error in the terraform loader: {type(exc).__name__}: {exc}")])
 
 
-def _parse_one(item: tuple[str, prefilter.Keep | None]) -> FileAST:
+def _parse_one(item: tuple[str, Keep | None]) -> FileAST:
     return parse_file(*item)
 
 
 def parse_files(paths: list[Path], jobs: int,
-                keep: dict[Path, prefilter.Keep] | None = None) -> Generator[FileAST, None, None]:
+                keep: dict[Path, Keep] | None = None) -> Generator[FileAST, None, None]:
     """Parse files in order, in `jobs` worker processes when more than one. Results stream
     back in the order given, so the caller can evaluate a module tree as soon as its files
     are in and let them go (memory stays flat as the tree grows)."""
@@ -114,48 +107,25 @@ def _warm_parser() -> None:
     _parser()
 
 
-def _size(p: Path) -> int:
-    try:
-        return p.stat().st_size
-    except OSError:
-        return 0
-
-
 class TerraformLoader:
     """Loads every IAM policy of Terraform configurations (`*.tf`, `*.tf.json`) and plans."""
 
     name = "terraform"
 
-    def __init__(self) -> None:
-        self._tf_dirs: dict[Path, bool] = {}
+    def __init__(self, inputs: Inputs | None = None) -> None:
+        from auditor.loaders.claims import Inputs
+
+        # Shared with the other loaders (see `auditor.loaders.claims`): each file has one reader.
+        self.inputs = inputs or Inputs()
 
     # --- claiming ----------------------------------------------------------------------------------
     def claims(self, path: Path, head: bytes) -> bool:
-        if ".terraform" in path.parts:
-            return False
-        name = path.name
-        if _is_tf(name) or _is_tfvars(name):
-            return True
-        if name.endswith(".json"):
-            if name == "expected.json" or name.endswith(".expected.json"):
-                return False  # test expectations beside fixtures
-            if looks_like_plan(head):
-                return True
-            # A policy file next to Terraform may be read by file()/templatefile(): claim it, so
-            # it is audited once (as the resource that reads it, or else on its own).
-            return bool(_POLICY_HINT.search(head)) and self._near_terraform(path.parent)
-        return False
+        """`.tf`, `.tf.json`, tfvars, plans, and the policy JSON files a Terraform file can read
+        with `file()`/`templatefile()` (audited once: as the resource that reads them, or on
+        their own when the configuration turns out not to read them)."""
+        from auditor.loaders.claims import TERRAFORM
 
-    def _near_terraform(self, folder: Path) -> bool:
-        for d in [folder, *list(folder.parents)[:3]]:
-            if d not in self._tf_dirs:
-                try:
-                    self._tf_dirs[d] = any(n.endswith(".tf") for n in os.listdir(d))
-                except OSError:
-                    self._tf_dirs[d] = False
-            if self._tf_dirs[d]:
-                return True
-        return False
+        return self.inputs.reader(path, head) == TERRAFORM
 
     # --- loading -----------------------------------------------------------------------------------
     def load(self, paths: list[Path], ctx: LoadContext, model: Model) -> None:
@@ -178,15 +148,18 @@ class TerraformLoader:
         for p in plans:
             self._load_plan(p, model, config.get(Path(os.path.normpath(p.parent.absolute())), {}))
         if side_json:
+            # Policy files the configuration did not read after all: audited on their own.
             from auditor.loaders.policy_json import PolicyJsonLoader
 
             rest = [p for p in side_json if p.resolve() not in consumed]
-            loader = PolicyJsonLoader()
+            loader = PolicyJsonLoader(self.inputs.explicit, self.inputs)
             for p in rest:
                 loader.load_one(p, model)
 
     def _load_config(self, tf: list[Path], ctx: LoadContext, model: Model, consumed: set[Path],
                      config: dict[Path, dict[str, Policy]]) -> None:
+        from auditor.loaders.terraform import prefilter
+
         sel = prefilter.select(tf)
         # Parse root by root (a module shared by several roots once), evaluate each root as soon
         # as its files are in, and drop what no later root needs.
@@ -229,6 +202,9 @@ class TerraformLoader:
 
     def _load_root(self, root_dir: Path, files_for: Callable[[Path], list[FileAST]], var_files: list[FileAST],
                    model: Model, consumed: set[Path], config: dict[Path, dict[str, Policy]]) -> None:
+        from auditor.loaders.terraform.modules import Module, Root
+        from auditor.loaders.terraform.resources import Collected, collect_module, finish
+
         auto = sorted((n for n in _listdir(root_dir) if _auto_tfvars(n)),
                       key=lambda n: (n.startswith("terraform.tfvars") is False, n))
         tfvars_asts = [parse_file(str(root_dir / n)) for n in auto]
@@ -255,6 +231,8 @@ class TerraformLoader:
         consumed |= root.consumed
 
     def _load_plan(self, path: Path, model: Model, config: dict[str, Policy]) -> None:
+        from auditor.loaders.terraform.plan import PlanLoad
+
         file = display_path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -276,6 +254,9 @@ class TerraformLoader:
 
 def _tfvars(asts: Iterable[FileAST], root: Root) -> dict[str, V]:
     """Variable values from tfvars files, later files winning (Terraform's precedence)."""
+    from auditor.loaders.terraform.evaluate import evaluate
+    from auditor.loaders.terraform.modules import Module
+
     out: dict[str, V] = {}
     env = Module(root, root.dir, "", []).env()
     for a in asts:

@@ -15,6 +15,7 @@ import re
 from pathlib import Path as FsPath
 from typing import Any
 
+from auditor.loaders.terraform.detect import looks_like_plan  # noqa: F401  (re-exported)
 from auditor.loaders.terraform.resources import ATTACHMENTS, POLICY_RESOURCES, PRINCIPAL_TYPES
 from auditor.policy import jsonloc
 from auditor.policy.model import (
@@ -23,10 +24,6 @@ from auditor.policy.model import (
 from auditor.policy.values import Text, unresolved
 
 _INDEX = re.compile(r"\[[^\]]*\]")
-
-
-def looks_like_plan(head: bytes) -> bool:
-    return b'"format_version"' in head and (b'"planned_values"' in head or b'"terraform_version"' in head)
 
 
 def config_address(address: str) -> str:
