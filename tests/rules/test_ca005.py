@@ -38,9 +38,27 @@ def test_quota_by_attachment() -> None:
         assert messages(policy(doc_of(limit), attachment=attachment)) == [], attachment
         found = messages(policy(doc_of(limit + 1), attachment=attachment))
         assert len(found) == 1 and f"{limit:,}-character" in found[0], attachment
-    assert "applied because how the policy is attached is not known" in messages(policy(doc_of(6145)))[0]
     assert "not known" not in messages(policy(doc_of(6145), attachment=Attachment.MANAGED))[0]
     assert messages(policy(doc_of(6145), kind=PolicyKind.BOUNDARY))
+
+
+def levels(p: Policy) -> list[str]:
+    return [f.level for f in PolicyTooLarge().check(p, None)]  # type: ignore[arg-type]
+
+
+def test_unknown_attachment_is_an_error_only_over_every_quota() -> None:
+    # A bare policy file: over the managed quota it still fits as a role's inline policy.
+    assert levels(policy(doc_of(6144))) == []
+    [warning] = messages(policy(doc_of(6822)))
+    assert levels(policy(doc_of(6822))) == ["warning"]
+    assert "how it is attached is not known" in warning and "fits only as an inline policy of a role" in warning
+    assert levels(policy(doc_of(10240))) == ["warning"]
+    [error] = messages(policy(doc_of(10241)))
+    assert levels(policy(doc_of(10241))) == ["error"] and "over every IAM size quota" in error
+    # A known attachment keeps its own quota and level.
+    assert levels(policy(doc_of(6822), attachment=Attachment.MANAGED)) == ["error"]
+    # The user's level setting wins over both.
+    assert [f.level for f in PolicyTooLarge(level="note").check(policy(doc_of(6822)), None)] == ["note"]  # type: ignore[arg-type]
 
 
 def test_trust_policy_quota_is_configurable() -> None:
@@ -117,3 +135,64 @@ def test_variants_count_once_at_their_largest() -> None:
     model.policies.append(policy(doc_of(1100), name="b", attachment=Attachment.USER_INLINE))
     [f] = aggregate(model)
     assert "2,100 characters" in f.message
+
+
+# --- a principal's inline policies are looked up where the principal is ----------------------------
+def cfn_model(files: dict[str, dict[str, int]], kind: str = "role", lid: str = "Role0") -> Model:
+    """One principal `lid` per template, with inline policies of the given sizes; every template
+    uses the same logical ids, as stacks made from one pattern do."""
+    model = Model()
+    for file, sizes in files.items():
+        for name, chars in sizes.items():
+            model.policies.append(Policy(doc_of(chars), LocationMap(file), name, attachment=Attachment.ROLE_INLINE))
+        model.principals.append(PrincipalRecord(kind, lid, span=Span(file, 4, 3, 4, 8), inline_policies=list(sizes)))
+    return model
+
+
+def test_templates_sharing_logical_ids_are_not_summed_together() -> None:
+    # Each role is under the quota; a name-only match would take the other stack's larger policy.
+    model = cfn_model({"eu.yaml": {"Role0.Policies[0]": 6000, "Role0.Policies[1]": 700},
+                       "us.yaml": {"Role0.Policies[0]": 700, "Role0.Policies[1]": 6000}})
+    assert aggregate(model) == []
+    model = cfn_model({"eu.yaml": {"Role0.Policies[0]": 5400, "Role0.Policies[1]": 5400},
+                       "us.yaml": {"Role0.Policies[0]": 700, "Role0.Policies[1]": 700}})
+    [f] = aggregate(model)
+    assert f.location().file == "eu.yaml" and "10,800 characters" in f.message
+
+
+def test_terraform_policies_match_within_their_module_folder() -> None:
+    model = Model()
+    for root in ("eu", "us"):
+        # The role in main.tf, its inline policies in iam.tf of the same module.
+        model.policies.append(Policy(doc_of(5400), LocationMap(f"{root}/iam.tf"), "aws_iam_role_policy.queues",
+                                     attachment=Attachment.ROLE_INLINE))
+        model.principals.append(PrincipalRecord("role", "aws_iam_role.agents", span=Span(f"{root}/main.tf", 1, 1, 1, 30),
+                                                inline_policies=["aws_iam_role_policy.queues", "aws_iam_role_policy.more"]))
+    model.policies.append(Policy(doc_of(5000), LocationMap("eu/iam.tf"), "aws_iam_role_policy.more",
+                                 attachment=Attachment.ROLE_INLINE))
+    [f] = aggregate(model)
+    assert f.location().file == "eu/main.tf" and "10,400 characters" in f.message
+
+
+def test_a_principal_known_only_by_name_uses_the_one_place_that_has_its_policies() -> None:
+    model = cfn_model({"a.tf": {"aws_iam_role_policy.p": 6000, "aws_iam_role_policy.q": 5000}})
+    model.principals[0].span = None
+    assert len(aggregate(model)) == 1
+    # The same names in two places: which ones are meant is not known, so nothing is summed.
+    model = cfn_model({"a/main.tf": {"aws_iam_role_policy.p": 6000, "aws_iam_role_policy.q": 5000},
+                       "b/main.tf": {"aws_iam_role_policy.p": 6000, "aws_iam_role_policy.q": 5000}})
+    for principal in model.principals:
+        principal.span = None
+    assert aggregate(model) == []
+
+
+def test_the_aggregate_is_linear_in_the_model(monkeypatch) -> None:
+    import rules.CA005_policy_too_large as ca005
+
+    calls = []
+    real = ca005.json_size
+    monkeypatch.setattr(ca005, "json_size", lambda doc: calls.append(1) or real(doc))
+    stacks = 3000
+    model = cfn_model({f"stack{i}.yaml": {"Role0.Policies[0]": 300} for i in range(stacks)})
+    assert aggregate(model) == []
+    assert len(calls) == stacks  # each policy measured once, never against the other stacks
