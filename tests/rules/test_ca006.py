@@ -1,0 +1,39 @@
+"""CA006 on models built directly: one note per thing the loaders could not audit."""
+
+from __future__ import annotations
+
+from auditor.engine import Options, scan
+from auditor.policy.model import Model, Span
+from rules.CA006_not_audited import NotAudited
+
+SAM = Span("template.yaml", 17, 11, 17, 29)
+REMOTE = Span("main.tf", 11, 3, 11, 47)
+
+
+def notes(model: Model, **kw) -> list[tuple[str, str, Span]]:
+    return [(f.level, f.message, f.location()) for f in NotAudited(**kw).check_model(model, None)]  # type: ignore[arg-type]
+
+
+def test_each_note_at_its_span() -> None:
+    model = Model(notes=[(SAM, "CallbackFunction.Policies[1] uses the SAM policy template DynamoDBCrudPolicy"),
+                         (REMOTE, "aws_iam_policy.agents: the policy cannot be audited")])
+    assert notes(model) == [
+        ("note", "CallbackFunction.Policies[1] uses the SAM policy template DynamoDBCrudPolicy", SAM),
+        ("note", "aws_iam_policy.agents: the policy cannot be audited", REMOTE),
+    ]
+
+
+def test_the_same_note_at_the_same_place_is_reported_once() -> None:
+    model = Model(notes=[(REMOTE, "a"), (REMOTE, "a"), (REMOTE, "b"), (SAM, "a")])
+    assert [(m, s) for _, m, s in notes(model)] == [("a", REMOTE), ("b", REMOTE), ("a", SAM)]
+
+
+def test_no_notes_no_findings_and_the_level_is_configurable() -> None:
+    assert notes(Model()) == []
+    assert notes(Model(notes=[(SAM, "x")]), level="warning")[0][0] == "warning"
+
+
+def test_it_reports_through_the_engine_and_can_be_ignored(catalog) -> None:
+    case = "fixtures/rules/CA006/bad/terraform-remote-module.tf"
+    assert [f.rule_id for f in scan([case], Options(select=["CA006"]), catalog=catalog).findings] == ["CA006"] * 2
+    assert all(f.rule_id != "CA006" for f in scan([case], Options(ignore=["CA006"]), catalog=catalog).findings)
