@@ -101,10 +101,13 @@ def known_statement_actions(st: Statement, catalog: Catalog) -> list[Action] | N
 
 
 def unresolved_action_element(st: Statement) -> str | None:
-    """`Action` or `NotAction` when that whole element is one unresolved template value (a
-    remote module's `var.actions`), so nothing of what it names is known; else None."""
+    """`Action` or `NotAction` when nothing of that element is known: it is one unresolved
+    template value (a remote module's `var.actions`), or a list of nothing but such values.
+    Else None."""
     for element in ACTION_ELEMENTS:
-        if element in st.data and is_wholly_unresolved(st.data[element]):
+        value = st.data.get(element)
+        entries = value if isinstance(value, list) else [value]
+        if element in st.data and entries and all(is_wholly_unresolved(v) for v in entries):
             return element
     return None
 

@@ -68,8 +68,10 @@ def test_written_actions_skip_holes_and_prefix_globs(catalog) -> None:
 def test_wholly_unresolved_action_elements() -> None:
     assert unresolved_action_element(statement(Effect="Allow", Action=unresolved("var.actions"), Resource="*")) == "Action"
     assert unresolved_action_element(statement(Effect="Deny", NotAction=unresolved("var.x"), Resource="*")) == "NotAction"
-    # A list with one unknown entry still says something; a hole with a known shape too.
-    assert unresolved_action_element(statement(Effect="Allow", Action=[unresolved("var.a")], Resource="*")) is None
+    assert unresolved_action_element(statement(Effect="Allow", Action=[unresolved("var.a"), unresolved("var.b")])) == "Action"
+    # A list with a known entry says something; so does a hole with a known shape, or an empty list.
+    assert unresolved_action_element(statement(Effect="Allow", Action=["connect:DescribeUser", unresolved("var.a")])) is None
+    assert unresolved_action_element(statement(Effect="Allow", Action=[])) is None
     assert unresolved_action_element(statement(Effect="Allow", Action=Text(["connect:", Hole("var.v")]), Resource="*")) is None
 
 
