@@ -9,7 +9,6 @@ import pkgutil
 import re
 import sys
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -47,6 +46,47 @@ def discover_rules() -> list[type[Rule]]:
             continue
         found.extend(_rules_in(obj) if inspect.ismodule(obj) else [obj] if _is_rule(obj) else [])
     return found
+
+
+def entry_points(group: str) -> list[Any]:
+    """The installed entry points of `group`. Importing importlib.metadata costs about as much
+    as the rest of a one-policy scan, so a cheap look through the distributions on sys.path
+    for one that names the group comes first; only then is importlib.metadata asked."""
+    if not _may_declare(group):
+        return []
+    from importlib.metadata import entry_points as find
+
+    return list(find(group=group))
+
+
+def _may_declare(group: str) -> bool:
+    """False only when no distribution importlib.metadata would find declares `group`."""
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
+        return True  # a finder we cannot look through
+    needle = group.encode()
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return True  # a zip file or an egg: let importlib.metadata look
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        metas = [n for n in names if n.lower().endswith((".dist-info", ".egg-info"))]
+        if folder.endswith(".egg"):
+            metas.append("EGG-INFO")
+        for n in metas:
+            try:
+                with open(os.path.join(folder, n, "entry_points.txt"), "rb") as fh:
+                    if needle in fh.read():
+                        return True
+            except OSError:
+                continue
+    return False
 
 
 def _is_rule(obj: Any) -> bool:

