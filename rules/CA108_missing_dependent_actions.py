@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Iterable
 
@@ -33,6 +34,26 @@ class MissingDependentActions(Rule):
     its own dependents (`ds:CreateDirectory`, granted for `connect:CreateInstance`, is not asked
     for the `ec2:` actions the catalog lists for it). Resources and conditions of the dependent
     grants are not compared.
+
+    Some dependents are needed only by some calls, and the catalog does not say which. They are
+    named with the circumstance, and a finding whose missing dependents are all of them is a
+    note (with any other missing dependent it stays a warning):
+
+    - `kms:` actions: only when the resource is encrypted with a customer managed KMS key; an AWS
+      owned or AWS managed key needs no KMS permission of the caller;
+    - tagging actions (access level Tagging in the catalog: `ec2:CreateTags`, `*:TagResource`,
+      `*:UntagResource`, `rds:AddTagsToResource`...): only when the request tags what it creates;
+    - `iam:PassRole` and the other pass permissions (`lambda:PassCapacityProvider`,
+      `glue:PassConnection`...): only when the request passes such a resource (an execution
+      role, a task role, an instance profile, a connection). The catalog does not say which
+      actions always pass one, so this is a note even for `lambda:CreateFunction`, which always
+      passes a role;
+    - the other services' actions that `servicequotas:` actions list (`dynamodb:DescribeLimits`
+      ...): each only for a quota of its own service.
+
+    Every other dependent stays a warning, among them `connect:CreateInstance`'s `ds:` and `iam:`
+    actions, `iam:CreateServiceLinkedRole` included (Amazon Connect creates a service-linked role
+    for each instance).
 
     Applies to identity policies, permission boundaries, SCPs and session policies (each of them
     must let the dependent actions through); not to resource-based policies, whose dependent
@@ -101,16 +122,14 @@ class MissingDependentActions(Rule):
                     if not is_allowed(dep):
                         missing.setdefault(dep, []).append(action.full_name)
             if missing:
-                yield self._finding(policy, st, entry, missing)
+                yield self._finding(policy, st, entry, missing, catalog)
 
     def _finding(self, policy: Policy, st: Statement, entry: ResolvedAction,
-                 missing: dict[str, list[str]]) -> Finding:
+                 missing: dict[str, list[str]], catalog: Catalog) -> Finding:
         deps = sorted(missing, key=str.lower)
-        suggestion = "also allow " + ", ".join(deps) + " (scoped to the resources they need)"
         if not entry.is_wildcard:
-            name = entry.actions[0].full_name
-            message = f"{name} also needs {_list(deps)}, which this policy does not allow."
-            return self.finding(policy, entry.path, message, suggestion=suggestion)
+            return self._named(policy, entry, deps, catalog)
+        suggestion = "also allow " + ", ".join(deps) + " (scoped to the resources they need)"
         needing = sorted({a for actions in missing.values() for a in actions}, key=str.lower)
         name = str(entry.value).strip()
         if len(deps) <= LIST_IN_MESSAGE:
@@ -123,6 +142,50 @@ class MissingDependentActions(Rule):
                    f"(needed by {by}).")
         # The policy does not say which of a wildcard's actions are used: hygiene, not a risk.
         return self.finding(policy, entry.path, message, suggestion=suggestion, level="note")
+
+    def _named(self, policy: Policy, entry: ResolvedAction, deps: list[str], catalog: Catalog) -> Finding:
+        """One named action's missing dependents, the conditional ones with their circumstance."""
+        action = entry.actions[0]
+        always = [d for d in deps if conditional(action, d, catalog) is None]
+        sometimes: dict[str, list[str]] = {}  # circumstance -> dependents, in the order of `deps`
+        for d in deps:
+            when = conditional(action, d, catalog)
+            if when is not None:
+                sometimes.setdefault(when, []).append(d)
+        clauses = []
+        if always:
+            clauses.append(f"also needs {_list(always)}")
+        if sometimes:
+            listed = summarise([f"{summarise(ds, None, last=', ')} ({when})" for when, ds in sometimes.items()], None)
+            clauses.append(f"{'may need' if always else 'may also need'} {listed}")
+        message = f"{action.full_name} {', and '.join(clauses)}, which this policy does not allow."
+        maybe = [d for ds in sometimes.values() for d in ds]
+        if always:
+            suggestion = "also allow " + ", ".join(always) + " (scoped to the resources they need)"
+            if maybe:
+                suggestion += "; and " + ", ".join(maybe) + " if the calls need them"
+        else:
+            suggestion = "if the calls need them, also allow " + ", ".join(maybe) + " (scoped to the resources they need)"
+        # Only conditional dependents missing: the calls may well work as they are.
+        return self.finding(policy, entry.path, message, suggestion=suggestion, level=None if always else "note")
+
+
+def conditional(action: Action, dependent: str, catalog: Catalog) -> str | None:
+    """When `action` needs `dependent` only in some circumstances (see the rule's docstring),
+    those circumstances; None when it needs it every time (as far as the catalog says)."""
+    prefix = dependent.partition(":")[0].lower()
+    if prefix == "kms":
+        return "with a customer managed KMS key"
+    name = dependent.partition(":")[2]
+    if name.startswith("Pass") and name[4:5].isupper():
+        # IAM checks a pass permission only when the request hands that resource to the service.
+        return f"when the request passes a {re.sub(r'(?<=[a-z])(?=[A-Z])', ' ', name[4:]).lower()}"
+    if action.service.lower() == "servicequotas" and prefix != "servicequotas":
+        return "each for a quota of its own service"
+    dep = catalog.action(dependent)
+    if dep is not None and dep.access_level == "Tagging":
+        return "when the request tags what it creates"
+    return None
 
 
 def _list(names: list[str]) -> str:
