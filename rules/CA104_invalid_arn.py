@@ -293,6 +293,6 @@ def _suggest_arn_service(part: str, catalog: Catalog) -> str | None:
         names = arn_services_of_prefix(catalog, prefix)
         if names:
             return prefix if prefix in names else names[0]
-    names = set(arn_service_shapes(catalog)) | set(catalog.service_prefixes())
+    names = sorted(set(arn_service_shapes(catalog)) | set(catalog.service_prefixes()))
     best = closest(low, names, cutoff=0.75)
     return best[0] if best else None
