@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.policy.values import Text
+from auditor.policy.variables import literal_parts
 
 _WS = re.compile(r"\s+")
 
@@ -28,8 +29,7 @@ class Size:
 
 def _compact(value: Any) -> tuple[str, bool]:
     if isinstance(value, Text) and value.holes:
-        known = "".join(p for p in value.parts if isinstance(p, str))
-        return json.dumps(known, ensure_ascii=False), False
+        return json.dumps("".join(literal_parts(value)), ensure_ascii=False), False
     if isinstance(value, str):
         return json.dumps(str(value), ensure_ascii=False), True
     if isinstance(value, dict):
