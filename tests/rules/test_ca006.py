@@ -37,3 +37,27 @@ def test_it_reports_through_the_engine_and_can_be_ignored(catalog) -> None:
     case = "fixtures/rules/CA006/bad/terraform-remote-module.tf"
     assert [f.rule_id for f in scan([case], Options(select=["CA006"]), catalog=catalog).findings] == ["CA006"] * 2
     assert all(f.rule_id != "CA006" for f in scan([case], Options(ignore=["CA006"]), catalog=catalog).findings)
+
+
+def test_a_policy_with_holes_is_audited_and_a_wholly_unknown_one_is_noted(tmp_path, catalog) -> None:
+    (tmp_path / "main.tf").write_text('''
+variable "policy_json" {
+  type = string
+}
+
+resource "aws_iam_policy" "known" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "connect:DescribeUser", Resource = "${aws_connect_instance.main.arn}/agent/*" }]
+  })
+}
+
+resource "aws_iam_policy" "unknown" {
+  policy = var.policy_json
+}
+''')
+    report = scan([tmp_path], Options(select=["CA006"]), catalog=catalog)
+    assert [p.name for p in report.model.policies] == ["aws_iam_policy.known"]
+    [f] = report.findings
+    assert f.rule_id == "CA006" and f.location().line == 14
+    assert f.message.startswith("aws_iam_policy.unknown: the policy cannot be audited: `var.policy_json`")
