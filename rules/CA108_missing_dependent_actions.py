@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Iterable
 
 from auditor.catalog import Action, Catalog
-from auditor.policy.actions import ResolvedAction, resolve_action, statements_allow_name
+from auditor.policy.actions import ResolvedAction, is_literal_star, resolve_action, statements_allow_name
 from auditor.policy.model import Policy, Statement
 from auditor.policy.resources import resource_entries, statement_can_grant
 from auditor.policy.wording import summarise
@@ -100,7 +100,7 @@ class MissingDependentActions(Rule):
                 continue
             resources = resource_entries(st, catalog)
             for value, path in st.actions:
-                if value.strip() == "*":
+                if is_literal_star(value):
                     continue  # allows every dependent too (and expanding it reads every service)
                 entry = resolve_action(value, path, catalog)
                 if entry.unresolved or not entry.actions:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from auditor.catalog import Action, Catalog
 from auditor.policy.model import Path, Statement
@@ -20,6 +20,12 @@ from auditor.policy.values import Text, glob_regex, has_holes, is_wholly_unresol
 ACTION_ELEMENTS = ("Action", "NotAction")
 _BLANKS = re.compile(r"\s+")
 _WILDCARD = re.compile(r"[*?]")
+
+
+def is_literal_star(value: Any) -> bool:
+    """`"*"` as written (an action or a resource), never a template hole that might resolve to
+    anything."""
+    return isinstance(value, str) and not has_holes(value) and value.strip() == "*"
 
 
 def has_wildcard(text: str) -> bool:
@@ -68,7 +74,7 @@ class ResolvedAction:
 
     @property
     def is_star(self) -> bool:
-        return self.value.strip() == "*"
+        return is_literal_star(self.value)
 
 
 def resolve_action(value: str, path: Path, catalog: Catalog) -> ResolvedAction:

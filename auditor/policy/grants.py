@@ -12,18 +12,15 @@ from typing import Any, Callable, Iterable
 
 from auditor.catalog import Action, Catalog, ResourceType
 from auditor.catalog.patterns import arn_matches_format
-from auditor.policy.actions import not_action_excludes, statement_actions
+from auditor.policy.actions import is_literal_star, not_action_excludes, statement_actions
 from auditor.policy.arn import first_wildcard_in_resource
 from auditor.policy.model import Path, Statement
 from auditor.policy.values import has_holes
 from auditor.policy.wording import summarise
 
 WRITE_LEVELS = frozenset({"Write", "Permissions management"})
-
-
-def is_literal_star(value: Any) -> bool:
-    """`"*"` as written, never a template hole that might resolve to anything."""
-    return isinstance(value, str) and not has_holes(value) and value.strip() == "*"
+__all__ = ["WRITE_LEVELS", "WideGrant", "covers_every_resource", "grants_everywhere", "is_literal_star",
+           "is_service_wildcard", "types_to_name", "unbounded_resource", "wide_grants"]
 
 
 def is_service_wildcard(action: Any) -> bool:
