@@ -104,5 +104,5 @@ def test_wholly_unknown_document_is_a_note() -> None:
     m = load(HEAD + "      PolicyDocument: !ImportValue SharedPolicy\n")
     assert m.policies == []
     assert [(at(s), msg) for s, msg in m.notes] == [
-        ((5, 23, 5, 48), "P: the policy document is not known before deployment (${!ImportValue SharedPolicy}); "
+        ((5, 23, 5, 48), "P: the policy document is not known before deployment (`!ImportValue SharedPolicy`); "
                          "not audited")]

@@ -171,9 +171,9 @@ def test_sam_function_policies() -> None:
     assert [(at(s), msg) for s, msg in m.notes] == [
         ((6, 11, 6, 42), "Fn.Policies[0] names the AWS managed policy AWSLambdaVPCAccessExecutionRole; "
                          "recorded on FnRole, not audited"),
-        ((7, 11, 7, 42), "Fn.Policies[1] uses the SAM policy template SQSPollerPolicy, which SAM expands at "
+        ((7, 11, 7, 26), "Fn.Policies[1] uses the SAM policy template SQSPollerPolicy, which SAM expands at "
                          "deployment; not audited"),
-        ((15, 68, 15, 167), "WithRole sets Role, so SAM ignores its Policies; not audited"),
+        ((15, 58, 15, 66), "WithRole sets Role, so SAM ignores its Policies; not audited"),
     ]
 
 

@@ -414,8 +414,10 @@ def test_a_policy_that_cannot_be_known_is_noted_not_audited(tmp_path: Path) -> N
     model = load(tmp_path, {"main.tf": src})
     assert model.policies == []
     ((span, message),) = model.notes
-    assert (span.line, span.column) == (2, 3)
-    assert "aws_iam_policy.p" in message and "module.remote.policy_json" in message
+    # At the value (`module.remote.policy_json`), not the whole argument.
+    assert (span.line, span.column, span.end_line, span.end_column) == (2, 12, 2, 37)
+    assert message == ("aws_iam_policy.p: the policy cannot be audited: `module.remote.policy_json` is not known "
+                       "before deployment")
 
 
 def test_a_managed_policy_used_as_a_boundary_is_a_boundary(tmp_path: Path) -> None:

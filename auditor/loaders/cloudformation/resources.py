@@ -47,6 +47,7 @@ class Found:
     # (target kind, target reference, how: "inline" | "managed", policy name)
     attachments: list[tuple[str, str, str, str]] = field(default_factory=list)
     notes: list[tuple[Path, str]] = field(default_factory=list)
+    noted_at_key: set[Path] = field(default_factory=set)  # notes about a key, not its value
 
 
 def enumerate_runs(ctx: TemplateContext, value: Any, span: RawSpan, style: str | None = None
@@ -87,6 +88,12 @@ def _strings(value: Any) -> list[Any]:
     return [value] if isinstance(value, str) else []
 
 
+def _shown(value: Text) -> str:
+    """An unresolved value as a note shows it: `!Ref Doc`, or the text with its holes."""
+    holes = value.holes
+    return f"`{holes[0].expr}`" if len(value.parts) == 1 and holes else f"`{value}`"
+
+
 def _principal_fields(found: Found, props: dict[str, Any], ctx: TemplateContext) -> None:
     for arn in _strings(props.get("ManagedPolicyArns")):
         target = _ref_target(arn, ctx)
@@ -102,7 +109,8 @@ def _principal_fields(found: Found, props: dict[str, Any], ctx: TemplateContext)
 def _inline_list(found: Found, lid: str, props: dict[str, Any], res: Resolution, attachment: Attachment) -> None:
     policies = props.get("Policies")
     if isinstance(policies, Text):
-        found.notes.append((("Policies",), f"{lid}.Policies is not known before deployment ({policies}); not audited"))
+        found.notes.append((("Policies",), f"{lid}.Policies is not known before deployment ({_shown(policies)}); "
+                                           "not audited"))
         return
     if not isinstance(policies, list):
         return
@@ -203,6 +211,7 @@ def _serverless(lid: str, props: dict[str, Any], res: Resolution, ctx: TemplateC
     if props.get("Role") is not None:
         if props.get("Policies") is not None:
             found.notes.append((("Policies",), f"{lid} sets Role, so SAM ignores its Policies; not audited"))
+            found.noted_at_key.add(("Policies",))
         return found
     role = lid + "Role"
     found.principal = ("role", role)
@@ -222,8 +231,9 @@ def _serverless(lid: str, props: dict[str, Any], res: Resolution, ctx: TemplateC
             found.candidates.append(Candidate(name, path, PolicyKind.IDENTITY, Attachment.ROLE_INLINE))
         elif isinstance(item, dict) and len(item) == 1:
             template = next(iter(item))
-            found.notes.append((path, f"{name} uses the SAM policy template {template}, which SAM expands at "
-                                      "deployment; not audited"))
+            found.notes.append((path + (template,), f"{name} uses the SAM policy template {template}, which SAM "
+                                                    "expands at deployment; not audited"))
+            found.noted_at_key.add(path + (template,))
         elif isinstance(item, str) and not isinstance(item, Text) and not item.startswith("arn:"):
             found.managed_arns.append(f"arn:aws:iam::aws:policy/{item}")
             found.notes.append((path, f"{name} names the AWS managed policy {item}; recorded on {role}, not audited"))
@@ -320,7 +330,8 @@ class TemplateExtractor:
             for path, message in found.notes:
                 if (path, message) not in noted:
                     noted.add((path, message))
-                    self.model.notes.append((self.span(res.values.get(path, pspan)), message))
+                    at = res.keys.get(path) if path in found.noted_at_key else None
+                    self.model.notes.append((self.span(at or res.values.get(path, pspan)), message))
             self.principal(found, key_span)
             for kind, target, how, name in found.attachments:
                 self.attachments.append((kind, target if isinstance(target, str) else str(target), how, name,
@@ -381,7 +392,7 @@ class TemplateExtractor:
             return _map_strings(value, lambda s: resolver.substitute(s, origin[4])), locs, errors, fatal
         if isinstance(doc, Text) and not doc.lstrip().startswith("{"):
             self.model.notes.append((whole, f"{cand.name}: the policy document is not known before deployment "
-                                            f"({doc}); not audited"))
+                                            f"({_shown(doc)}); not audited"))
             return None
         # Built by Fn::Join or the like: parse with the holes standing in as placeholders.
         holes: list[Any] = []

@@ -41,6 +41,7 @@ class PlanLoad:
         self.loose = {config_address(k): v for k, v in config.items()}
         self.replaced: set[str] = set()
         self.unknown: dict[str, Any] = {}
+        self.unknown_at: dict[str, int] = {}  # address -> its index in resource_changes
         self.locs: LocationMap | None = None
 
     def run(self, text: str) -> None:
@@ -55,6 +56,7 @@ class PlanLoad:
         for i, rc in enumerate(data.get("resource_changes") or []):
             if isinstance(rc, dict) and isinstance(rc.get("change"), dict):
                 self.unknown[rc.get("address", "")] = rc["change"].get("after_unknown") or {}
+                self.unknown_at[rc.get("address", "")] = i
         key = "planned_values" if "planned_values" in data else "values"
         root = (data.get(key) or {}).get("root_module") if isinstance(data.get(key), dict) else None
         if isinstance(root, dict):
@@ -71,6 +73,21 @@ class PlanLoad:
     def span(self, path: Path) -> Span:
         assert self.locs is not None
         return self.locs.value(path)
+
+    def unknown_span(self, address: str, vpath: Path, value: Any) -> Span:
+        """Where a plan says a policy is unknown: its `"policy": true` in `after_unknown`, else
+        its (empty) value, else the resource's address."""
+        assert self.locs is not None
+        i = self.unknown_at.get(address.removesuffix(".assume_role_policy"))
+        if i is not None:
+            upath = ("resource_changes", i, "change", "after_unknown", vpath[-1])
+            if upath in self.locs.values:
+                key, val = self.locs.key(upath), self.locs.values[upath]
+                return Span(val.file, key.line, key.column, val.end_line, val.end_column)
+        if value is not None:
+            return self.span(vpath)
+        where = vpath[:-2] + ("address",) if vpath[-2:-1] == ("values",) else vpath[:-1]
+        return self.locs.values.get(where) or self.span(vpath[:-1])
 
     def resource(self, res: dict[str, Any], vpath: Path) -> None:
         rtype = res.get("type", "")
@@ -116,7 +133,7 @@ class PlanLoad:
         cfg = self.config.get(address) or self.loose.get(config_address(address))
         if not isinstance(value, str) or not value or unknown is True:
             if cfg is None:
-                self.model.notes.append((self.span(vpath) if value is not None else self.span(vpath[:-1]),
+                self.model.notes.append((self.unknown_span(address, vpath, value),
                                          f"{address}: the policy is not known until apply; not audited"))
             return
         where = self.span(vpath)

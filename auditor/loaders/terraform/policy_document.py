@@ -216,8 +216,10 @@ def build(block: Block, env: Env) -> V:
             if tree is not None:
                 out.append(tree)
             elif reason:
-                env.mod.root.notes.append((item.span or a[attr].span,
-                                           f"a document in {attr} cannot be read ({reason}); its statements are not audited"))
+                name = f"{env.mod.address}data.{'.'.join(block.labels)}"
+                env.mod.root.notes.append((item.span or a[attr].expr.span or a[attr].span,
+                                           f"{name}: a document in {attr} cannot be read ({reason}); "
+                                           "its statements are not audited"))
         return out
 
     sources = docs_of("source_json") + docs_of("source_policy_documents")

@@ -58,7 +58,7 @@ def _policy(c: Collected, mod: Module, block: Block, attr: Attr, value: V, name:
     tree, errors, reason = as_document(value)
     file = block.span.file
     if tree is None and not errors:
-        c.notes.append((attr.span, f"{name}: the policy cannot be audited: {reason}"))
+        c.notes.append((attr.expr.span or attr.span, f"{name}: the policy cannot be audited: {reason}"))
         return None
     if tree is None:
         policy = Policy(None, _locs(file, attr.span), name, kind, attachment)
