@@ -71,11 +71,26 @@ def policy_tokens(value: str) -> tuple[Tok, ...]:
         out: list[Tok] = []
         for part in value.parts:
             if isinstance(part, Hole):
-                out.extend(_glob_tokens(part.pattern) if part.pattern else [_ANY_STAR])
+                out.extend(_hole_pattern_tokens(part.pattern) if part.pattern else [_ANY_STAR])
             else:
                 out.extend(_glob_tokens(part))
         return tuple(out)
     return tuple(_glob_tokens(value))
+
+
+# In a hole's pattern each `*` is one unknown id: one or more characters within an ARN part
+# and path segment. A bare instance ARN reference is then an instance, not everything under it.
+_SEGMENT = frozenset({":", "/"})
+
+
+def _hole_pattern_tokens(pattern: str) -> list[Tok]:
+    out: list[Tok] = []
+    for c in pattern:
+        if c == "*":
+            out.extend([Tok(None, _SEGMENT, False), Tok(None, _SEGMENT, True)])
+        else:
+            out.append(Tok(c))
+    return out
 
 
 def _glob_tokens(text: str) -> list[Tok]:

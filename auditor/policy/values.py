@@ -19,8 +19,9 @@ from typing import Any, Iterable
 class Hole:
     """An unresolved part of a value, with the source expression it stands for.
 
-    `pattern`, when given, is a glob (`*` and `?`) of what the value is known to look like,
-    e.g. `arn:aws:connect:*:*:instance/*` for `aws_connect_instance.x.arn`.
+    `pattern`, when given, is what the value is known to look like, each `*` one unknown id
+    (one or more characters, crossing neither `:` nor `/`), e.g. `arn:*:connect:*:*:instance/*`
+    for `aws_connect_instance.x.arn`: an instance, not every resource inside one.
     """
 
     expr: str
@@ -96,7 +97,7 @@ def _glob_regex(value: str, case_insensitive: bool, segment_wildcards: bool) -> 
     for part in parts:
         if isinstance(part, Hole):
             if part.pattern is not None:
-                out.append(_glob(part.pattern))
+                out.append("".join("[^:/]+" if c == "*" else re.escape(c) for c in part.pattern))
             else:
                 out.append("[^:]*" if segment_wildcards else ".*")
         else:

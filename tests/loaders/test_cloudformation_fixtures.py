@@ -58,7 +58,10 @@ def test_every_fault_has_a_clean_twin() -> None:
     for faulty in ("contact-centre.yaml", "contact-centre.json", "sam-app.yaml"):
         twin = faulty.replace(".", "-clean.", 1)
         assert faulty in names and twin in names
-        assert json.loads(expected_path(FIXTURES / twin).read_text())["findings"] == []
+        # A clean twin has no fault; it may still name SAM policy templates and AWS managed
+        # policies, which CA006 notes as not audited.
+        twin_findings = json.loads(expected_path(FIXTURES / twin).read_text())["findings"]
+        assert [f for f in twin_findings if f["rule_id"] != "CA006"] == []
         assert json.loads(expected_path(FIXTURES / faulty).read_text())["findings"]
 
 
