@@ -158,11 +158,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
         from auditor.reporters.text_report import render, use_colour
         text = render(report, colour=not args.output and use_colour(sys.stdout), show_suppressed=args.show_suppressed)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write --output {args.output}: {exc.strerror or exc}") from exc
         if args.format != "text":
             counts = report.counts()
             print(f"connect-audit: wrote {args.output}: {counts['error']} error(s), {counts['warning']} warning(s), "
-                  f"{counts['note']} note(s); catalog {catalog.source} ({catalog.date})", file=sys.stderr)
+                  f"{counts['note']} note(s); catalog {catalog.provenance()}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return exit_code(report.counts(), args.fail_on)
@@ -208,6 +211,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     status = 0
     for q in args.query:
         status |= _catalog_query(catalog, q)
+    print(f"(catalog: {catalog.provenance()})")
     return status
 
 

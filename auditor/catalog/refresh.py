@@ -85,7 +85,7 @@ def cached_sources() -> list[Source]:
         if src.index.get("format") != FORMAT:
             return []  # written by another version: `catalog update` rewrites it
         return [src]
-    except (OSError, ValueError):
+    except (OSError, ValueError, CatalogError):
         # write_source is atomic, so this is a damaged disk or a hand edit: fall back to the
         # bundled database rather than fail every run.
         return []

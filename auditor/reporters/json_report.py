@@ -30,6 +30,16 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def catalog_dict(report: Report) -> dict[str, Any]:
+    """The catalog that answered (and its date) and, when several did, which answered for what."""
+    cat = report.catalog
+    return {
+        "source": cat.source,
+        "date": cat.date,
+        "sources": [{"source": s.label, "date": s.date, "services": p} for s, p in cat.used_sources()],
+    }
+
+
 def report_dict(report: Report) -> dict[str, Any]:
     names = {r.id: r.name for r in report.rules}
     findings = []
@@ -40,7 +50,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     counts = report.counts()
     return {
         "tool": {"name": "connect-audit", "version": __version__},
-        "catalog": {"source": report.catalog.source, "date": report.catalog.date},
+        "catalog": catalog_dict(report),
         "findings": findings,
         "summary": {
             "files": len(report.files()),

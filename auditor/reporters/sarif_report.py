@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import quote
 from typing import Any
 
 from auditor import __version__
 from auditor.engine import Report, discover_rules
+from auditor.reporters.json_report import catalog_dict
 from auditor.rule import Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -21,7 +23,8 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         region = {"startLine": loc.line, "startColumn": max(1, loc.column)}
         if loc.end_line >= loc.line and (loc.end_line > loc.line or loc.end_column > loc.column):
             region.update(endLine=loc.end_line, endColumn=loc.end_column)
-    physical: dict[str, Any] = {"artifactLocation": {"uri": loc.file.replace("\\", "/")}}
+    # A relative URI reference: `#`, `%` and spaces in file names must be percent-encoded.
+    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(loc.file.replace("\\", "/"), safe="/")}}
     if region:
         physical["region"] = region
     message = f.message + (f" Fix: {f.suggestion}" if f.suggestion else "")
@@ -75,7 +78,7 @@ def report_dict(report: Report) -> dict[str, Any]:
                     }
                 },
                 "results": [_result(f, index) for f in report.findings],
-                "properties": {"catalog": {"source": report.catalog.source, "date": report.catalog.date}},
+                "properties": {"catalog": catalog_dict(report)},
             }
         ],
     }

@@ -65,7 +65,7 @@ def render(report: Report, colour: bool = False, show_suppressed: bool = False) 
         summary += f"; {suppressed} suppressed"
     out.append("")
     out.append(summary)
-    out.append(f"catalog: {report.catalog.source} ({report.catalog.date})")
+    out.append(f"catalog: {report.catalog.provenance()}")
     return "\n".join(out).lstrip("\n") + "\n"
 
 
