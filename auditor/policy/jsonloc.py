@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from auditor.policy.model import LocationMap, Path, Span
 
@@ -183,50 +183,31 @@ class _Parser:
             if c == "\n":
                 self.error(start, self.pos, "unterminated string (a line break inside a string)", path, fatal=True)
                 raise _Fatal
+            if c < " ":
+                # JSON forbids raw control characters (a pasted tab); IAM rejects the document.
+                self.error(self.pos, self.pos + 1, f"control character U+{ord(c):04X} inside a string: write it "
+                           f"escaped, e.g. \\u{ord(c):04x}", path)
             out.append(c)
             self.pos += 1
 
     def obj(self, path: Path) -> dict[str, Any]:
-        open_at = self.pos
-        self.pos += 1
         out: dict[str, Any] = {}
-        expect_member = True  # after "{" or ","
-        last_comma: int | None = None
-        value_end = self.pos
-        while True:
-            self.skip_ws()
+
+        def member() -> None:
             c = self.peek()
-            if c == "}":
-                if last_comma is not None and out:
-                    self.error(last_comma, last_comma + 1, "trailing comma before '}'", path)
-                self.pos += 1
-                return out
-            if c == "":
-                self.error(open_at, open_at + 1, "unclosed '{': expected '}' before the end of input", path, fatal=True)
-                raise _Fatal
-            if c == ",":
-                self.error(self.pos, self.pos + 1, "unexpected ',': expected a member name", path)
-                last_comma = self.pos
-                self.pos += 1
-                continue
-            if not expect_member:
-                if c != '"':
-                    self.error(self.pos, self.pos + 1, f"expected ',' or '}}' after a member, found "
-                               f"{self.describe(self.pos)} (is a closing quote missing?)", path, fatal=True)
-                    raise _Fatal
-                # Two members without a comma between them: say so where the comma belongs.
-                self.error(value_end, value_end + 1, "missing ',' between object members", path)
             if c != '"':
                 w = _BAREWORD.match(self.text, self.pos)
                 end = w.end() if w else self.pos + 1
-                self.error(self.pos, end, f"expected a member name in double quotes, found {self.describe(self.pos)}", path, fatal=True)
+                self.error(self.pos, end, f"expected a member name in double quotes, found {self.describe(self.pos)}",
+                           path, fatal=True)
                 raise _Fatal
             key_start = self.pos
             key = self.string(path)
             key_span = self.span(key_start, self.pos)
             self.skip_ws()
             if self.peek() != ":":
-                self.error(self.pos, self.pos + 1, f"expected ':' after member name \"{key}\", found {self.describe(self.pos)}", path, fatal=True)
+                self.error(self.pos, self.pos + 1,
+                           f"expected ':' after member name \"{key}\", found {self.describe(self.pos)}", path, fatal=True)
                 raise _Fatal
             self.pos += 1
             child = path + (key,)
@@ -234,54 +215,63 @@ class _Parser:
                 self.error(key_start, key_start + len(key) + 2, f"duplicate key \"{key}\": only the last one counts", path)
             out[key] = self.value(child)
             self.locs.keys[child] = key_span
-            value_end = self.pos
-            self.skip_ws()
-            last_comma = None
-            if self.peek() == ",":
-                last_comma = self.pos
-                self.pos += 1
-                expect_member = True
-            else:
-                expect_member = False
+
+        self.sequence(path, "}", member)
+        return out
 
     def arr(self, path: Path) -> list[Any]:
+        out: list[Any] = []
+        self.sequence(path, "]", lambda: out.append(self.value(path + (len(out),))))
+        return out
+
+    def sequence(self, path: Path, close: str, item: Callable[[], None]) -> None:
+        """The brackets and commas of an object or a list; `item` parses one entry. Trailing,
+        doubled and missing commas are reported where they are, and parsing goes on."""
+        is_object = close == "}"
         open_at = self.pos
         self.pos += 1
-        out: list[Any] = []
-        expect_item = True
+        count = 0
+        expect_item = True  # after the opening bracket or a comma
         last_comma: int | None = None
         value_end = self.pos
         while True:
             self.skip_ws()
             c = self.peek()
-            if c == "]":
-                if last_comma is not None and out:
-                    self.error(last_comma, last_comma + 1, "trailing comma before ']'", path)
+            if c == close:
+                if last_comma is not None and count:
+                    self.error(last_comma, last_comma + 1, f"trailing comma before '{close}'", path)
                 self.pos += 1
-                return out
+                return
             if c == "":
-                self.error(open_at, open_at + 1, "unclosed '[': expected ']' before the end of input", path, fatal=True)
+                self.error(open_at, open_at + 1, f"unclosed '{self.text[open_at]}': expected '{close}' before the end "
+                           "of input", path, fatal=True)
                 raise _Fatal
             if c == ",":
-                self.error(self.pos, self.pos + 1, "unexpected ',': expected a value", path)
+                self.error(self.pos, self.pos + 1,
+                           f"unexpected ',': expected {'a member name' if is_object else 'a value'}", path)
                 last_comma = self.pos
                 self.pos += 1
                 continue
-            if c == "}":
+            if not is_object and c == "}":
                 self.error(self.pos, self.pos + 1, "expected ']' to close the list, found '}'", path, fatal=True)
                 raise _Fatal
             if not expect_item:
-                self.error(value_end, value_end + 1, "missing ',' between list items", path)
-            out.append(self.value(path + (len(out),)))
+                if is_object and c != '"':
+                    self.error(self.pos, self.pos + 1, f"expected ',' or '}}' after a member, found "
+                               f"{self.describe(self.pos)} (is a closing quote missing?)", path, fatal=True)
+                    raise _Fatal
+                # Two entries without a comma between them: say so where the comma belongs.
+                self.error(value_end, value_end + 1,
+                           f"missing ',' between {'object members' if is_object else 'list items'}", path)
+            item()
+            count += 1
             value_end = self.pos
             self.skip_ws()
             last_comma = None
-            if self.peek() == ",":
+            expect_item = self.peek() == ","
+            if expect_item:
                 last_comma = self.pos
                 self.pos += 1
-                expect_item = True
-            else:
-                expect_item = False
 
 
 def parse(text: str, file: str, line_offset: int = 0, col_offset: int = 0, indent: int = 0) -> ParseResult:
