@@ -51,3 +51,10 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert extracted == command
     assert command.startswith("python3 -m venv .venv && ") and command.endswith("python -m pytest")
     assert "grep -m1 -A2 '<!-- test-command -->' README.md | sed -n '3p'" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_rule_table_matches_the_rules() -> None:
+    from auditor.engine import discover_rules
+
+    rows = re.findall(r"^\| (CA\d{3}) \| ([a-z0-9-]+) \| (error|warning|note) \|", (ROOT / "README.md").read_text(), re.M)
+    assert rows == [(r.id, r.name, r.level) for r in sorted(discover_rules(), key=lambda r: r.id)]
