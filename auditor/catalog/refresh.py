@@ -6,7 +6,7 @@ Layout under ``store.cache_root() / "catalog"``:
                                       index.json carries per-service "dates" (when each file was
                                       retrieved), "modified" (the server's Last-Modified, or the
                                       file's time for ``--from``), "dependent_actions_from", ...
-    service-reference-staging/<date>/ verified downloads of the day, ``<prefix>.json``; an
+    service-reference-staging/<date>-<origin>/ verified downloads of the day from one base URL, ``<prefix>.json``; an
                                       interrupted update resumes from here (same day only)
     .service-reference.lock           one update at a time
 
@@ -21,6 +21,7 @@ Staleness: `catalog_age_days`, `is_stale` and `refresh_hint` serve rule CA102. D
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -73,6 +74,13 @@ def refreshed_folder() -> Path:
 
 def staging_root() -> Path:
     return cache_root() / "catalog" / "service-reference-staging"
+
+
+def stage_folder(base_url: str, day: date) -> Path:
+    """Where one day's verified downloads from one base URL wait: an update resumes only what
+    came from the same place the same day."""
+    origin = hashlib.sha256(base_url.encode()).hexdigest()[:10]
+    return staging_root() / f"{day.isoformat()}-{origin}"
 
 
 def cached_sources() -> list[Source]:
@@ -180,7 +188,7 @@ def update(
         if from_dir is not None:
             global_keys = _collect_folder(Path(from_dir), wanted, docs, report)
         else:
-            stage = staging_root() / day.isoformat()
+            stage = stage_folder(base_url, day)
             global_keys = _download(base_url, wanted, proxy, jobs, timeout, retries, retry_delay, day, stage,
                                     global_keys_url, docs, report, progress)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -166,8 +167,9 @@ def test_an_interrupted_update_resumes_without_fetching_again(cache: Path, refer
     reference.faults[CONNECT] = "close-mid-file"
     first = refresh.update(base_url=reference.url, today="2026-11-22", **fast())
     assert list(first.failed) == ["connect"]
-    assert (refresh.staging_root() / "2026-11-22" / "profile.json").is_file()
-    assert not (refresh.staging_root() / "2026-11-22" / "connect.json").exists()  # never kept unverified
+    stage = refresh.stage_folder(reference.url, date(2026, 11, 22))
+    assert (stage / "profile.json").is_file()
+    assert not (stage / "connect.json").exists()  # never kept unverified
 
     reference.faults.clear()
     reference.requests.clear()
@@ -188,7 +190,7 @@ def test_staging_from_another_day_is_not_reused(cache: Path, reference: Referenc
     report = refresh.update(base_url=reference.url, today="2026-11-22", **fast())
     assert report.ok and report.resumed == []
     assert reference.hits("profile.json") == 1
-    assert not (refresh.staging_root() / "2026-11-21").exists()
+    assert not refresh.stage_folder(reference.url, date(2026, 11, 21)).exists()
 
 
 def test_transient_failures_are_retried(cache: Path, reference: Reference) -> None:
@@ -326,9 +328,21 @@ def test_a_limited_update_keeps_the_other_staged_downloads(cache: Path, referenc
     refresh.update(base_url=reference.url, today="2026-11-22", **fast())
     reference.faults.clear()
     assert refresh.update(services=["connect"], base_url=reference.url, today="2026-11-22", **fast()).ok
-    stage = refresh.staging_root() / "2026-11-22"
+    stage = refresh.stage_folder(reference.url, date(2026, 11, 22))
     assert not (stage / "connect.json").exists() and (stage / "profile.json").is_file()
     reference.requests.clear()
     report = refresh.update(base_url=reference.url, today="2026-11-22", **fast())
     assert report.ok and sorted(report.resumed) == ["cases", "profile", "qconnect"]
     assert not stage.exists()
+
+
+def test_staging_from_another_base_url_is_not_reused(cache: Path, reference: Reference) -> None:
+    reference.faults[CONNECT] = "500"
+    refresh.update(base_url=reference.url, today="2026-11-22", **fast())
+    reference.faults.clear()
+    reference.requests.clear()
+    # The same server under another name is another origin: nothing is taken from the first.
+    other = reference.url.replace("127.0.0.1", "localhost")
+    report = refresh.update(base_url=other, today="2026-11-22", **fast())
+    assert report.ok and report.resumed == []
+    assert reference.hits("profile.json") == 1
