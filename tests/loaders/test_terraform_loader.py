@@ -73,12 +73,16 @@ def test_only_files_that_can_matter_are_parsed(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(loader_module, "parse_file", spy)
     model = load(tmp_path)
-    assert sorted(parsed) == ["app/iam.tf", "app/variables.tf", "root/main.tf"]
+    # The other files are only checked for syntax errors, and parsed when the fast check
+    # cannot vouch for them: the broken one.
+    assert sorted(parsed) == ["app/broken_but_irrelevant.tf", "app/iam.tf", "app/variables.tf", "root/main.tf"]
     # app/ is called by root/, so it is audited once, as the module, with root's argument.
     (p,) = model.policies
     assert p.name == "module.app.aws_iam_policy.p"
     assert p.document["Statement"][0]["Action"] == "connect:ListUsers"
-    assert model.input_errors == []
+    ((span, message),) = model.input_errors
+    assert (Path(span.file).name, span.line, message) == (
+        "broken_but_irrelevant.tf", 2, "HCL syntax error: unexpected end of file, expected '}'")
 
 
 def test_an_unparsable_file_is_an_input_error_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -130,3 +134,53 @@ def test_a_module_called_from_json_syntax_is_followed(tmp_path: Path) -> None:
     (p,) = load(tmp_path).policies
     assert p.name == "module.app.aws_iam_policy.p"
     assert p.document["Statement"][0]["Action"] == "connect:ListPrompts"
+
+
+# --- syntax errors in the files no policy needs ---------------------------------------------------
+BUCKET = 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_broken_file_without_policies_is_reported(tmp_path: Path, jobs: int) -> None:
+    write(tmp_path, {
+        "app/iam.tf": POLICY,
+        "app/s3.tf": BUCKET.replace('"x"', '"x" "y"'),  # two values
+        "other/main.tf": BUCKET,  # no IAM anywhere in this folder
+        "other/queues.tf": 'resource "aws_connect_queue" "q" {\n  name = [\n}\n',
+        "other/terraform.tfvars": "region = \n",  # not read: other/ has no policy
+        "app/prod.tfvars": 'a = "connect:ListUsers"\n',  # valid, never parsed
+        **{f"many/f{i}.tf": BUCKET for i in range(4)},
+    })
+    model = load(tmp_path, jobs)
+    assert [p.name for p in model.policies] == ["aws_iam_policy.p"]
+    errors = sorted((Path(s.file).name, s.line, s.column, m) for s, m in model.input_errors)
+    assert [e[:3] for e in errors] == [("queues.tf", 3, 1), ("s3.tf", 2, 16), ("terraform.tfvars", 1, 10)]
+    assert all(m.startswith("HCL syntax error: unexpected") for *_, m in errors)
+
+
+def test_only_files_the_fast_check_cannot_vouch_for_are_parsed(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"a.tf": BUCKET, "b.tf": BUCKET + "locals {\n  x = [for v in var.l : v if v != \"\"]\n}\n",
+                     "c.tf": BUCKET.replace("}", "")})
+    parsed: list[str] = []
+    real = loader_module.parse_file
+    monkeypatch.setattr(loader_module, "parse_file", lambda path, keep=None: parsed.append(Path(path).name)
+                        or real(path, keep))
+    model = load(tmp_path)
+    assert parsed == ["c.tf"]
+    assert [Path(s.file).name for s, _ in model.input_errors] == ["c.tf"]
+
+
+def test_a_fault_in_a_blanked_block_is_reported_and_the_policy_still_audited(tmp_path: Path) -> None:
+    # The bucket is blanked out to parse the policy; its fault is still found where it is.
+    write(tmp_path, {"main.tf": BUCKET.replace('"x"', '"x" "y"') + POLICY})
+    model = load(tmp_path)
+    assert [p.name for p in model.policies] == ["aws_iam_policy.p"]
+    ((span, message),) = model.input_errors
+    assert (span.line, span.column) == (2, 16) and message.startswith("HCL syntax error")
+
+
+def test_a_root_auto_tfvars_is_read_once_and_reported_once(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": POLICY, "variables.tf": 'variable "a" {}\n', "terraform.tfvars": "a = [\n"})
+    model = load(tmp_path)
+    assert [(Path(s.file).name, s.line) for s, _ in model.input_errors] == [("terraform.tfvars", 2)]

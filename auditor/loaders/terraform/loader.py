@@ -30,32 +30,45 @@ if TYPE_CHECKING:
 # evaluator (start-up matters when no Terraform file is scanned): `load` imports them.
 
 
+def _read(path: str) -> tuple[str | None, FileAST | None]:
+    """The file's text, or a FileAST saying why it cannot be read."""
+    from auditor.loaders.terraform.nodes import FileAST
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        file = display_path(Path(path))
+        return None, FileAST(path, file, errors=[(Span(file, 1, 1, 1, 1),
+                                                  f"cannot read the file: {exc.strerror or exc}")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        file = display_path(Path(path))
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, FileAST(path, file, errors=[(Span(file, line, col, line, col + 1), "the file is not UTF-8 text")])
+    return (text[1:] if text.startswith("\ufeff") else text), None
+
+
 def parse_file(path: str, keep: Keep | None = None) -> FileAST:
     """Read and parse one file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`). Never raises.
 
     With `keep`, a `.tf` file is parsed with the blocks that cannot matter blanked out (see
     `prefilter.mask`); if that fails to parse, the whole file is parsed so a syntax error is
-    reported where it is."""
+    reported where it is; if it parses, a syntax error in a blanked block is still reported
+    (the fast check of `syntax.py`, then the parser when the check cannot vouch for the file)."""
     from auditor.loaders.terraform import prefilter
     from auditor.loaders.terraform.nodes import FileAST
     from auditor.loaders.terraform.parse import parse_hcl
+    from auditor.loaders.terraform.syntax import certainly_valid
     from auditor.loaders.terraform.tfjson import parse_tf_json, parse_tfvars_json
 
-    p = Path(path)
-    file = display_path(p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        return FileAST(path, file, errors=[(Span(file, 1, 1, 1, 1), f"cannot read the file: {exc.strerror or exc}")])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return FileAST(path, file, errors=[(Span(file, line, col, line, col + 1), "the file is not UTF-8 text")])
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    name = p.name
+    text, failed = _read(path)
+    if text is None:
+        return failed  # type: ignore[return-value]
+    file = display_path(Path(path))
+    name = Path(path).name
     try:
         if name.endswith(".tfvars.json"):
             return parse_tfvars_json(text, path, file)
@@ -66,6 +79,8 @@ def parse_file(path: str, keep: Keep | None = None) -> FileAST:
             if masked is not None:
                 ast = parse_hcl(masked, path, file)
                 if not ast.errors:
+                    if not certainly_valid(text):
+                        ast.errors.extend(parse_hcl(text, path, file).errors)
                     return ast
         return parse_hcl(text, path, file, tfvars=name.endswith(".tfvars"))
     except RecursionError:
@@ -75,17 +90,33 @@ def parse_file(path: str, keep: Keep | None = None) -> FileAST:
                                             f"internal error in the terraform loader: {type(exc).__name__}: {exc}")])
 
 
-def _parse_one(item: tuple[str, Keep | None]) -> FileAST:
-    return parse_file(*item)
+def check_file(path: str) -> FileAST:
+    """The syntax errors (no blocks) of a file that no policy needs: python-hcl2's parser runs
+    only when the fast check of `syntax.py` cannot vouch for the file. Never raises."""
+    from auditor.loaders.terraform.nodes import FileAST
+    from auditor.loaders.terraform.syntax import certainly_valid
+
+    text, failed = _read(path)
+    if text is None:
+        return failed  # type: ignore[return-value]
+    if not path.endswith(".json") and certainly_valid(text):
+        return FileAST(path, "")
+    return FileAST(path, display_path(Path(path)), errors=parse_file(path).errors)
 
 
-def parse_files(paths: list[Path], jobs: int,
-                keep: dict[Path, Keep] | None = None) -> Generator[FileAST, None, None]:
-    """Parse files in order, in `jobs` worker processes when more than one. Results stream
-    back in the order given, so the caller can evaluate a module tree as soon as its files
-    are in and let them go (memory stays flat as the tree grows)."""
+def _parse_one(item: tuple[str, Keep | None, bool]) -> FileAST:
+    path, keep, check_only = item
+    return check_file(path) if check_only else parse_file(path, keep)
+
+
+def parse_files(paths: list[Path], jobs: int, keep: dict[Path, Keep] | None = None,
+                check: list[Path] = ()) -> Generator[FileAST, None, None]:  # type: ignore[assignment]
+    """Parse files in order, in `jobs` worker processes when more than one, then check the
+    syntax of the files in `check`. Results stream back in the order given, so the caller can
+    evaluate a module tree as soon as its files are in and let them go (memory stays flat as
+    the tree grows)."""
     keep = keep or {}
-    items = [(str(p), keep.get(p)) for p in paths]
+    items = [(str(p), keep.get(p), False) for p in paths] + [(str(p), None, True) for p in check]
     if jobs <= 1 or len(items) < 4:
         for item in items:
             yield _parse_one(item)
@@ -130,6 +161,7 @@ class TerraformLoader:
     # --- loading -----------------------------------------------------------------------------------
     def load(self, paths: list[Path], ctx: LoadContext, model: Model) -> None:
         tf: list[Path] = []
+        tfvars: list[Path] = []
         plans: list[Path] = []
         side_json: list[Path] = []
         for p in paths:
@@ -137,14 +169,14 @@ class TerraformLoader:
             if _is_tf(name):
                 tf.append(p)
             elif _is_tfvars(name):
-                continue  # read per root below
+                tfvars.append(p)  # read per root below
             elif name.endswith(".json"):
                 head = _head(p)
                 (plans if looks_like_plan(head) else side_json).append(p)
         consumed: set[Path] = set()
         config: dict[Path, dict[str, Policy]] = {}
-        if tf:
-            self._load_config(tf, ctx, model, consumed, config)
+        if tf or tfvars:
+            self._load_config(tf, tfvars, ctx, model, consumed, config)
         for p in plans:
             self._load_plan(p, model, config.get(Path(os.path.normpath(p.parent.absolute())), {}))
         if side_json:
@@ -156,8 +188,8 @@ class TerraformLoader:
             for p in rest:
                 loader.load_one(p, model)
 
-    def _load_config(self, tf: list[Path], ctx: LoadContext, model: Model, consumed: set[Path],
-                     config: dict[Path, dict[str, Policy]]) -> None:
+    def _load_config(self, tf: list[Path], tfvars: list[Path], ctx: LoadContext, model: Model,
+                     consumed: set[Path], config: dict[Path, dict[str, Policy]]) -> None:
         from auditor.loaders.terraform import prefilter
 
         sel = prefilter.select(tf)
@@ -184,7 +216,12 @@ class TerraformLoader:
         var_files = [parse_file(str(p)) for p in ctx.var_files]
         for vf in var_files:
             model.input_errors.extend(vf.errors)
-        stream = parse_files(order, ctx.jobs, sel.keep)
+        # The files no policy needs are still checked for syntax errors (a broken file must
+        # be reported), after the others, cheaply (see `check_file`).
+        parsed = {_norm(r / n) for r, _ in sel.groups for n in _listdir(r) if _auto_tfvars(n)}
+        parsed |= {_norm(p) for p in ctx.var_files}
+        unparsed = [p for p in tf if p not in scheduled] + [p for p in tfvars if _norm(p) not in parsed]
+        stream = parse_files(order, ctx.jobs, sel.keep, check=unparsed)
         done = 0
         try:
             for gi, (root_dir, dirs) in enumerate(sel.groups):
@@ -197,6 +234,8 @@ class TerraformLoader:
                 for d in dirs:
                     if last_use.get(d) == gi:
                         by_dir.pop(d, None)
+            for ast in stream:
+                model.input_errors.extend(ast.errors)
         finally:
             stream.close()
 
@@ -264,6 +303,10 @@ def _tfvars(asts: Iterable[FileAST], root: Root) -> dict[str, V]:
             for name, attr in b.attrs.items():
                 out[name] = evaluate(attr.expr, env)
     return out
+
+
+def _norm(p: Path) -> Path:
+    return Path(os.path.normpath(p.absolute()))
 
 
 def _listdir(d: Path) -> list[str]:
