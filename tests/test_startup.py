@@ -21,8 +21,9 @@ TEMPLATE = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type:
             "    Properties:\n      PolicyDocument:\n        Statement:\n          Effect: Allow\n"
             "          Action: connect:ListUsers\n          Resource: '*'\n")
 
-TERRAFORM_ONLY = {"lark", "hcl2", "auditor.loaders.terraform.parse", "auditor.loaders.terraform.evaluate",
-                  "auditor.loaders.terraform.prefilter", "auditor.loaders.terraform.resources"}
+TERRAFORM_ONLY = {"lark", "hcl2", "auditor.loaders.terraform.loader", "auditor.loaders.terraform.parse",
+                  "auditor.loaders.terraform.evaluate", "auditor.loaders.terraform.prefilter",
+                  "auditor.loaders.terraform.syntax", "auditor.loaders.terraform.resources"}
 CLOUDFORMATION_ONLY = {"yaml", "cfn_tools", "auditor.loaders.cloudformation.yaml_marks",
                        "auditor.loaders.cloudformation.resources", "auditor.loaders.cloudformation.intrinsics"}
 NEVER = {"importlib.metadata", "email", "http.client", "urllib.request", "socket", "concurrent.futures"}

@@ -1,4 +1,4 @@
-"""`TerraformLoader`: claims Terraform files and plans, and fills the model.
+"""How `TerraformLoader` fills the model with Terraform files and plans.
 
 Steps: a byte pre-filter picks the files that can matter (`prefilter.py`); those are parsed,
 in worker processes when `ctx.jobs > 1` (parsing is the cost; evaluation is cheap); each root
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from auditor.loaders.terraform.nodes import FileAST
     from auditor.loaders.terraform.prefilter import Keep
 
-# Importing this module, constructing the loader and claiming files import no parser and no
-# evaluator (start-up matters when no Terraform file is scanned): `load` imports them.
+# `TerraformLoader` (in the package's __init__) imports this module only to load; this module
+# imports the parser and the evaluator only where they are used.
 
 
 def _read(path: str) -> tuple[str | None, FileAST | None]:
@@ -138,25 +138,11 @@ def _warm_parser() -> None:
     _parser()
 
 
-class TerraformLoader:
-    """Loads every IAM policy of Terraform configurations (`*.tf`, `*.tf.json`) and plans."""
+class TerraformLoad:
+    """One load of Terraform configurations and plans (`TerraformLoader.load`)."""
 
-    name = "terraform"
-
-    def __init__(self, inputs: Inputs | None = None) -> None:
-        from auditor.loaders.claims import Inputs
-
-        # Shared with the other loaders (see `auditor.loaders.claims`): each file has one reader.
-        self.inputs = inputs or Inputs()
-
-    # --- claiming ----------------------------------------------------------------------------------
-    def claims(self, path: Path, head: bytes) -> bool:
-        """`.tf`, `.tf.json`, tfvars, plans, and the policy JSON files a Terraform file can read
-        with `file()`/`templatefile()` (audited once: as the resource that reads them, or on
-        their own when the configuration turns out not to read them)."""
-        from auditor.loaders.claims import TERRAFORM
-
-        return self.inputs.reader(path, head) == TERRAFORM
+    def __init__(self, inputs: Inputs) -> None:
+        self.inputs = inputs
 
     # --- loading -----------------------------------------------------------------------------------
     def load(self, paths: list[Path], ctx: LoadContext, model: Model) -> None:
