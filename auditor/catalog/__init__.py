@@ -86,6 +86,9 @@ class Catalog:
         self.sources = sources
         self._expanded: dict[str, ExpandResult] = {}
         self._answered: dict[str, Source] = {}  # prefix -> the source that answered for it
+        # Facts the rules derive from this catalog and ask again for every policy (whether an
+        # action applies to an ARN...): kept here so they live exactly as long as the catalog.
+        self.memo: dict[tuple[Any, ...], Any] = {}
 
     @classmethod
     def default(cls, extra_folders: list[Path] | None = None) -> "Catalog":

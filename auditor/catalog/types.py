@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
@@ -40,7 +41,7 @@ class Action:
     def full_name(self) -> str:
         return f"{self.service}:{self.name}"
 
-    @property
+    @cached_property
     def resource_types(self) -> list[tuple[ResourceType, bool]]:
         """(resource type, required) for every resource type the action accepts."""
         out = []
@@ -53,12 +54,12 @@ class Action:
                 out.append((rt, row.required))
         return out
 
-    @property
+    @cached_property
     def star_only(self) -> bool:
         """True when the action supports no resource-level permissions (only `*`)."""
         return not any(row.name for row in self.rows)
 
-    @property
+    @cached_property
     def condition_keys(self) -> set[str]:
         keys: set[str] = set()
         for row in self.rows:
@@ -71,7 +72,7 @@ class Action:
                     keys.update(rt.condition_keys)
         return keys
 
-    @property
+    @cached_property
     def dependent_actions(self) -> list[str]:
         seen: dict[str, None] = {}
         for row in self.rows:

@@ -80,13 +80,23 @@ class ResolvedAction:
 def resolve_action(value: str, path: Path, catalog: Catalog) -> ResolvedAction:
     if has_holes(value):
         return ResolvedAction(value, path, unresolved=True)
-    text = value.strip() if not isinstance(value, Text) else str(value).strip()
+    # Every rule resolves the same action strings, and trees repeat them.
+    key = ("action", str(value))
+    hit = catalog.memo.get(key)
+    if hit is None:
+        hit = catalog.memo[key] = _resolve(value, catalog)
+    actions, service_known, is_wildcard = hit
+    return ResolvedAction(value, path, list(actions), service_known=service_known, is_wildcard=is_wildcard)
+
+
+def _resolve(value: str, catalog: Catalog) -> tuple[tuple[Action, ...], bool, bool]:
+    text = str(value).strip()
     if text == "*" or has_wildcard(text):
         res = catalog.expand(text)
-        return ResolvedAction(value, path, res.actions, service_known=res.service_known, is_wildcard=True)
+        return tuple(res.actions), res.service_known, True
     prefix = text.partition(":")[0]
     act = catalog.action(text)
-    return ResolvedAction(value, path, [act] if act else [], service_known=catalog.has_service(prefix))
+    return ((act,) if act else ()), catalog.has_service(prefix), False
 
 
 def statement_actions(st: Statement, catalog: Catalog, element: str = "Action") -> list[ResolvedAction]:

@@ -63,6 +63,21 @@ class ArnFields:
 def arn_fields(value: str, hole_patterns: bool = True) -> ArnFields:
     """Split an ARN on its colons (at most six fields), keeping `${...}` whole. Without
     `hole_patterns`, every template hole is `UNKNOWN`, its pattern unused."""
+    # Several rules split the same ARNs, and trees repeat them; keyed on the parts, since a
+    # Text and a str with the same characters differ.
+    key = (value.parts if isinstance(value, Text) else str(value), hole_patterns)
+    hit = _FIELDS.get(key)
+    if hit is None:
+        if len(_FIELDS) > 100_000:
+            _FIELDS.clear()
+        hit = _FIELDS[key] = _arn_fields(value, hole_patterns)
+    return hit
+
+
+_FIELDS: dict[tuple[object, bool], "ArnFields"] = {}
+
+
+def _arn_fields(value: str, hole_patterns: bool) -> ArnFields:
     count_known = True
     if isinstance(value, Text):
         pieces: list[str] = []
@@ -77,6 +92,8 @@ def arn_fields(value: str, hole_patterns: bool = True) -> ArnFields:
         text = "".join(pieces)
     else:
         text = str(value)
+    if "${" not in text:
+        return ArnFields(tuple(text.split(":", 5)), count_known)
     fields: list[str] = []
     cur: list[str] = []
     i, n = 0, len(text)

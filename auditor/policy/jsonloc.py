@@ -84,6 +84,8 @@ class _Parser:
     def skip_ws(self) -> None:
         text, n = self.text, len(self.text)
         self.pos = _WS_RUN.match(text, self.pos).end()  # type: ignore[union-attr]
+        if self.pos >= n or text[self.pos] != "/":
+            return  # no comment: the common case
         while self.pos < n:
             c = text[self.pos]
             if c in _WS:

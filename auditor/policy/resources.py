@@ -16,7 +16,7 @@ from auditor.catalog import Action, Catalog
 from auditor.connect.knowledge import is_documented_exception
 from auditor.policy.arn import split_arn
 from auditor.policy.model import Path, Statement
-from auditor.policy.values import glob_regex, is_wholly_unresolved, known_text
+from auditor.policy.values import Text, glob_regex, is_wholly_unresolved, known_text
 
 
 @dataclass
@@ -53,6 +53,15 @@ def resource_entries(st: Statement, catalog: Catalog) -> list[ResourceEntry]:
 def action_applies(action: Action, entry: ResourceEntry, catalog: Catalog) -> bool:
     if entry.any:
         return True
+    value = entry.value
+    key = ("applies", action.service, action.name, value.parts if isinstance(value, Text) else str(value))
+    hit = catalog.memo.get(key)
+    if hit is None:
+        hit = catalog.memo[key] = _action_applies(action, entry, catalog)
+    return hit
+
+
+def _action_applies(action: Action, entry: ResourceEntry, catalog: Catalog) -> bool:
     if action.star_only:
         return False
     if not action.resource_types:  # the catalog names types it does not define: do not guess
