@@ -41,7 +41,11 @@ def pos(span) -> tuple[int, int, int, int]:
     ('toset(["b", "a", "b"])', ["a", "b"]),
     ('merge({a = 1}, {b = 2}, {a = 3})', {"a": 3, "b": 2}),
     ('lookup({a = "x"}, "b", "dflt")', "dflt"),
-    ('try(var.nope, "fallback")', "fallback"),
+    ('try({a = "x"}.b, "fallback")', "fallback"),  # an attribute a known object lacks: an error
+    ('try(["a"][3], "fallback")', "fallback"),
+    ('try(lower({a = "x"}.b), "fallback")', "fallback"),  # an argument's error is the call's
+    ('can({a = "x"}.b)', False),
+    ('can({a = "x"}.a)', True),
     ('coalesce("", "y")', "y"),
     ('upper("connect:listqueues")', "CONNECT:LISTQUEUES"),
     ('replace("a-b-c", "-", ":")', "a:b:c"),
@@ -144,3 +148,57 @@ def test_variable_precedence(tmp_path: Path) -> None:
     spans = [policy.locations.value(("Statement", 0, "Action", i)) for i in range(4)]
     assert [(Path(s.file).name, s.line, s.column) for s in spans] == [
         ("main.tf", 2, 13), ("terraform.tfvars", 1, 5), ("b.auto.tfvars", 1, 5), ("extra.tfvars", 1, 5)]
+
+
+# --- an argument unknown until apply is not an error: no fallback is chosen ----------------------
+@pytest.mark.parametrize("expr", [
+    'try(aws_s3_bucket.b.arn, "*")',
+    'try(var.undeclared, "*")',
+    'try({a = "x"}[var.k], "*")',
+    'try(upper(aws_s3_bucket.b.arn), "*")',
+    'coalesce(aws_s3_bucket.b.arn, "*")',
+    'coalescelist(var.list, ["*"])',
+    'lookup(var.m, "k", "*")',
+    'lookup({(var.k) = "x"}, "k", "*")',  # the unknown key may be "k"
+    'lookup(merge({(var.k) = "x"}, {a = "y"}), "k", "*")',
+    'can(aws_s3_bucket.b.arn)',
+    '[var.a] == ["x"] ? "x" : "*"',
+])
+def test_an_unknown_argument_makes_the_result_unknown_not_the_fallback(tmp_path: Path, expr: str) -> None:
+    v = probe(tmp_path, expr)
+    assert isinstance(v.v, Text) and v.v.parts == (Hole(expr),)
+    assert pos(v.span) == (2, 11, 2, 11 + len(expr))
+
+
+def test_try_over_an_unknown_resource_attribute_is_no_star_resource(tmp_path: Path, catalog) -> None:
+    from auditor.engine import Options, scan
+
+    (tmp_path / "main.tf").write_text(
+        'locals {\n'
+        '  cfg = {}\n'
+        '}\n'
+        'resource "aws_iam_policy" "p" {\n'
+        '  policy = jsonencode({\n'
+        '    Version = "2012-10-17"\n'
+        '    Statement = [{\n'
+        '      Effect   = "Allow"\n'
+        '      Action   = "s3:GetObject"\n'
+        '      Resource = [\n'
+        '        try(aws_s3_bucket.b.arn, "*"),\n'
+        '        coalesce(aws_s3_bucket.b.arn, "*"),\n'
+        '        lookup(var.m, "k", "*"),\n'
+        '        lookup({ (var.k) = "arn:aws:s3:::b/*" }, "k", "*"),\n'
+        '        try(local.cfg.bucket, "*"),\n'
+        '      ]\n'
+        '    }]\n'
+        '  })\n'
+        '}\n')
+    report = scan([tmp_path / "main.tf"], Options(), catalog=catalog)
+    got = [(f.rule_id, f.location().line, f.location().column) for f in report.findings]
+    # Only the fallback of a try() whose first argument fails (the object has no `bucket`).
+    assert got == [("CA203", 15, 31)]
+
+
+def test_a_regex_python_does_not_read_is_unknown_not_a_loader_crash(tmp_path: Path) -> None:
+    v = probe(tmp_path, 'regex("(?<x>a)", "a")')
+    assert isinstance(v.v, Text) and v.v.parts == (Hole('regex("(?<x>a)", "a")'),)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from auditor.connect.arn_types import arn_pattern
-from auditor.loaders.terraform.located import V, concat_strings, hole, plain, scalar_text
+from auditor.loaders.terraform.located import V, concat_strings, failed, hole, plain, scalar_text
 from auditor.loaders.terraform.nodes import (
     BinOp, Call, Cond, Expr, ForDirective, ForE, GetAttr, Heredoc, IfDirective, Index, Interp, Lit, ObjectE, Part,
     Splat, Step, Tmpl, Traverse, TupleE, UnOp, Var,
@@ -103,6 +103,8 @@ def apply_steps(base: V, steps: list[Step], e: Expr, env: Env, pattern: str | No
             if isinstance(cur.v, dict) and step.name in cur.v:
                 cur = cur.v[step.name]
                 continue
+            if isinstance(cur.v, dict) and not _unknown_keys(cur.v):
+                return failed(e.text, e.span)  # a known object without it: an error
             return hole(e.text, e.span, pattern)
         key = evaluate(step.key, env)
         if key.unknown:
@@ -112,13 +114,21 @@ def apply_steps(base: V, steps: list[Step], e: Expr, env: Env, pattern: str | No
             if 0 <= idx < len(cur.v):
                 cur = cur.v[idx]
                 continue
+            return failed(e.text, e.span)  # out of range
         elif isinstance(cur.v, dict):
             k = scalar_text(key.v)
             if k is not None and k in cur.v:
                 cur = cur.v[k]
                 continue
+            if k is not None and not _unknown_keys(cur.v):
+                return failed(e.text, e.span)
         return hole(e.text, e.span, pattern)
     return cur
+
+
+def _unknown_keys(d: dict[str, V]) -> bool:
+    """Whether an object has a key only known at apply (`{(var.k) = ...}`): any key may be it."""
+    return any(isinstance(k, Text) and k.holes for k in d)
 
 
 def _first_attr(steps: list[Step]) -> str | None:
@@ -155,7 +165,7 @@ def resolve(root: str, steps: list[Step], e: Expr, env: Env) -> V:
 def _at_use(value: V, e: Expr) -> V:
     """A reference that ends in one unknown value is shown as written where it is used
     (`${var.instance_arn}/queue/*`, not the caller's expression), keeping any known pattern."""
-    if value.unknown and len(value.v.parts) == 1:
+    if value.unknown and len(value.v.parts) == 1 and not value.failed:
         return hole(e.text, e.span, value.v.parts[0].pattern)
     return value
 
@@ -246,7 +256,9 @@ def _tmpl(e: Tmpl, env: Env) -> V:
         # "${x}" alone is x itself, whatever its type.
         v = evaluate(e.parts[0].expr, env)
         if v.span is None or not (isinstance(v.v, (list, dict)) or v.doc):
-            return V(v.v, e.span, v.keys, v.doc, v.source)
+            out = V(v.v, e.span, v.keys, v.doc, v.source)
+            out.failed = v.failed
+            return out
         return v
     return V(render_parts(e.parts, env, e), e.span)
 
@@ -312,9 +324,9 @@ def _binop(e: BinOp, env: Env) -> V:
         b = evaluate(e.right, env)
         return V(b.v, e.span) if isinstance(b.v, bool) else hole(e.text, e.span)
     b = evaluate(e.right, env)
-    if a.unknown or b.unknown:
-        return hole(e.text, e.span)
     x, y = plain(a), plain(b)
+    if _has_hole(x) or _has_hole(y):
+        return hole(e.text, e.span)  # `[var.a] == ["x"]` is not known to be false
     try:
         if op == "==":
             return V(x == y, e.span)
@@ -328,6 +340,14 @@ def _binop(e: BinOp, env: Env) -> V:
     except (KeyError, ZeroDivisionError, TypeError):
         pass
     return hole(e.text, e.span)
+
+
+def _has_hole(x: Any) -> bool:
+    if isinstance(x, list):
+        return any(_has_hole(i) for i in x)
+    if isinstance(x, dict):
+        return any(_has_hole(k) or _has_hole(i) for k, i in x.items())
+    return isinstance(x, Text) and bool(x.holes)
 
 
 def _unop(e: UnOp, env: Env) -> V:

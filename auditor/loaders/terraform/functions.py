@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from auditor.loaders.terraform.evaluate import Env, evaluate, interp_string
-from auditor.loaders.terraform.located import V, concat_strings, from_plain, hole, plain, render_json, scalar_text
+from auditor.loaders.terraform.located import (
+    V, concat_strings, failed, from_plain, hole, plain, render_json, scalar_text,
+)
 from auditor.loaders.terraform.nodes import Call
 from auditor.policy.values import Text
 
@@ -30,6 +32,8 @@ def call(e: Call, env: Env) -> V:
     if name == "can":
         for a in e.args:
             v = evaluate(a, env)
+            if v.failed:
+                return V(False, e.span)
             if v.unknown:
                 return hole(e.text, e.span)
         return V(True, e.span)
@@ -37,6 +41,8 @@ def call(e: Call, env: Env) -> V:
     if fn is None:
         return hole(e.text, e.span)
     args = [evaluate(a, env) for a in e.args]
+    if any(a.failed for a in args):
+        return failed(e.text, e.span)  # an argument's error is the call's
     if e.expand_last and args:
         last = args.pop()
         if not isinstance(last.v, list):
@@ -46,16 +52,23 @@ def call(e: Call, env: Env) -> V:
         out = fn(e, env, args)
     except _Unknown:
         return hole(e.text, e.span)
-    except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError, OverflowError):
+    except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError, OverflowError,
+            re.error):  # re.error: RE2 syntax Python does not read (`(?<name>...)`)
         return hole(e.text, e.span)
     return out
 
 
 def _try(e: Call, env: Env) -> V:
+    """The first argument that evaluates without an error. One that is unknown until apply
+    (`aws_s3_bucket.b.arn`) may or may not fail then, so the result is unknown too: a hole
+    for the whole call, never a later argument (Terraform's try returns unknown likewise)."""
     for a in e.args:
         v = evaluate(a, env)
-        if not v.unknown:
-            return v
+        if v.failed:
+            continue
+        if v.unknown:
+            break
+        return v
     return hole(e.text, e.span)
 
 
@@ -449,6 +462,8 @@ def _lookup(e: Call, env: Env, args: list[V]) -> V:
     k = _str(args[1])
     if isinstance(m.v, dict) and k in m.v:
         return m.v[k]
+    if isinstance(m.v, dict) and any(isinstance(x, Text) and x.holes for x in m.v):
+        raise _Unknown  # a key known only at apply (`{(var.k) = ...}`) may be `k`
     if len(args) > 2:
         return args[2]
     raise KeyError(k)

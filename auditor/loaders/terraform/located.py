@@ -20,9 +20,11 @@ class V:
     """A located value. `v` is a scalar (str, Text, int, float, bool, None), a list of V or a
     dict of str to V. `doc` marks a dict that stands for its JSON text (`jsonencode(...)`,
     `data.aws_iam_policy_document.x.json`); `source` is how to re-read a string as JSON with
-    exact positions (a heredoc, `file()`, `templatefile()`)."""
+    exact positions (a heredoc, `file()`, `templatefile()`). `failed` marks a hole that stands
+    for an evaluation error on known values (an attribute a known object lacks), which `try()`
+    skips, rather than for a value unknown until apply, which makes `try()` unknown too."""
 
-    __slots__ = ("v", "span", "keys", "doc", "source", "errors")
+    __slots__ = ("v", "span", "keys", "doc", "source", "errors", "failed")
 
     def __init__(self, v: Any, span: Span | None = None, keys: dict[str, Span] | None = None,
                  doc: bool = False, source: Any = None) -> None:
@@ -33,6 +35,7 @@ class V:
         self.source = source
         # Parse problems of a document this value was read from: (path, message, span).
         self.errors: list[tuple[Path, str, Span]] | None = None
+        self.failed = False
 
     def __repr__(self) -> str:
         return f"V({self.v!r})"
@@ -50,11 +53,19 @@ class V:
             return self
         out = V(self.v, span, self.keys, self.doc, self.source)
         out.errors = self.errors
+        out.failed = self.failed
         return out
 
 
 def hole(expr: str, span: Span | None, pattern: str | None = None) -> V:
     return V(unresolved(expr, pattern), span)
+
+
+def failed(expr: str, span: Span | None) -> V:
+    """A hole for an expression that fails on known values (Terraform reports an error)."""
+    out = hole(expr, span)
+    out.failed = True
+    return out
 
 
 def plain(v: V) -> Any:
