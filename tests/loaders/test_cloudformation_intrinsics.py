@@ -176,3 +176,41 @@ def test_holes_never_fail_resource_checks(tmp_path: Path) -> None:
                                        "              - !ImportValue other-arn\n")
     report = scan([tmp_path / "t.yaml"], Options(select=["CA104", "CA105", "CA203"], load=LoadContext()))
     assert [(f.rule_id, f.path) for f in report.findings] == []
+
+
+def test_sub_is_located_at_its_template_string_in_every_form() -> None:
+    (p,) = policies("          - A: !Sub '${Env}-a'\n"
+                    "            B: !Sub ['${X}-b', {X: !Ref Env}]\n"
+                    "            C: !Sub\n"
+                    "              - '${X}-c'\n"
+                    "              - X: !Ref Env\n"
+                    "            D:\n"
+                    "              Fn::Sub: '${Env}-d'\n")
+    assert p.document["Statement"][0] == {"A": "prod-a", "B": "prod-b", "C": "prod-c", "D": "prod-d"}
+    where = {k: at(p.locations.value(("Statement", 0, k))) for k in "ABCD"}
+    assert where == {
+        "A": (1, 16, 1, 31),  # the tag and its string, on one line
+        "B": (2, 22, 2, 30),  # the list form: the string, not the tag that opens the list
+        "C": (4, 17, 4, 25),  # not line 3's `!Sub`
+        "D": (7, 24, 7, 34),
+    }
+
+
+def test_a_star_in_the_list_form_of_sub_is_reported_at_the_string(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\n'   # 1
+        "Resources:\n"                              # 2
+        "  P:\n"                                    # 3
+        "    Type: AWS::IAM::ManagedPolicy\n"       # 4
+        "    Properties:\n"                         # 5
+        "      PolicyDocument:\n"                   # 6
+        '        Version: "2012-10-17"\n'           # 7
+        "        Statement:\n"                      # 8
+        "          - Effect: Allow\n"               # 9
+        "            Action: s3:GetObject\n"        # 10
+        "            Resource: !Sub\n"              # 11
+        '              - "${Bucket}"\n'             # 12
+        '              - Bucket: "*"\n')            # 13
+    report = scan([tmp_path / "t.yaml"], Options(select=["CA203"], load=LoadContext()))
+    assert [(f.rule_id, f.location().line, f.location().column, f.location().end_line, f.location().end_column)
+            for f in report.findings] == [("CA203", 12, 17, 12, 28)]

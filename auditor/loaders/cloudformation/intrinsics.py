@@ -187,7 +187,10 @@ class Resolver:
         if result is NOVALUE:
             return result
         if not self._quiet:
-            self.res.values[path] = span
+            origin = self.res.origins.get(path) if name == "Fn::Sub" else None
+            # Fn::Sub is located at its template string (in the list form, not at the tag
+            # that opens the list, which may sit lines above it).
+            self.res.values[path] = origin[2] if origin and origin[0] == "sub" else span
             if isinstance(result, list):
                 for i in range(len(result)):
                     self.res.values[path + (i,)] = span
