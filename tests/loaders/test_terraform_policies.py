@@ -440,6 +440,50 @@ def test_tf_json_configuration(tmp_path: Path) -> None:
     assert at(d, "Statement", 0, "Action", 0) == (4, 72, 4, 91)
 
 
+TF_JSON_STRINGS = (
+    '{"resource": {"aws_iam_policy": {\n'
+    '  "p": {"policy": "{\\"Statement\\": {\\"Action\\": \\"connect:NoSuchAction\\", \\"Resource\\": \\"*\\"}}"},\n'
+    '  "q": {"policy": "{\\"Statement\\": {\\"Action\\": \\"connect:NoSuch\\u0041ction\\", '
+    '\\"Resource\\": \\"${aws_connect_instance.main.arn}/queue/*\\"}}"}\n'
+    '}}}\n'
+)
+
+
+def test_tf_json_policy_in_a_json_string_is_located_inside_the_string(tmp_path: Path) -> None:
+    model = load(tmp_path, {"main.tf.json": TF_JSON_STRINGS})
+    p = policy(model, "aws_iam_policy.p")
+    assert p.document == {"Statement": {"Action": "connect:NoSuchAction", "Resource": "*"}}
+    # Each escape `\"` is two columns: a value starts at the escape of its opening quote.
+    assert at(p, "Statement", "Action") == (2, 49, 2, 73)
+    assert key(p, "Statement", "Action") == (2, 37, 2, 47)
+    assert at(p, "Statement", "Resource") == (2, 89, 2, 94)
+    q = policy(model, "aws_iam_policy.q")  # with an interpolation, and a \u escape
+    assert q.document["Statement"]["Action"] == "connect:NoSuchAction"
+    assert q.document["Statement"]["Resource"].parts == (
+        Hole("aws_connect_instance.main.arn", "arn:*:connect:*:*:instance/*"), "/queue/*")
+    assert at(q, "Statement", "Action") == (3, 49, 3, 78)
+    assert at(q, "Statement", "Resource") == (3, 94, 3, 138)
+
+
+def test_tf_json_policy_string_findings_point_at_the_action(tmp_path: Path, catalog) -> None:
+    from auditor.engine import Options, scan
+
+    (tmp_path / "main.tf.json").write_text(TF_JSON_STRINGS)
+    report = scan([tmp_path / "main.tf.json"], Options(select=["CA102"]), catalog=catalog)
+    got = [(f.rule_id, f.resource, (f.location().line, f.location().column, f.location().end_line,
+                                    f.location().end_column)) for f in report.findings]
+    assert got == [("CA102", "aws_iam_policy.p", (2, 49, 2, 73)), ("CA102", "aws_iam_policy.q", (3, 49, 3, 78))]
+
+
+def test_hcl_policy_in_a_quoted_string_is_located_inside_the_string(tmp_path: Path) -> None:
+    src = ('resource "aws_iam_policy" "p" {\n'
+           '  policy = "{\\"Statement\\": {\\"Action\\": \\"connect:ListUsers\\"}}"\n'
+           '}\n')
+    p = policy(load(tmp_path, {"main.tf": src}), "aws_iam_policy.p")
+    assert p.document == {"Statement": {"Action": "connect:ListUsers"}}
+    assert at(p, "Statement", "Action") == (2, 42, 2, 63)
+
+
 def test_workers_give_the_same_model(tmp_path: Path) -> None:
     files = {f"f{i}.tf": JSONENCODE.replace('"agents"', f'"agents{i}"') for i in range(8)}
     one = load(tmp_path, files, jobs=1)

@@ -59,7 +59,18 @@ def evaluate(expr: Expr, env: Env) -> V:
 
 
 def _lit(e: Lit, env: Env) -> V:
-    return V(e.value, e.span)
+    x = e.value
+    if isinstance(x, str) and x[:1] in _JSON_START and e.text[:1] == '"' and x.lstrip()[:1] == "{":
+        # A JSON document in a quoted string (`"{\"Version\": ...}"`): keep how it is written,
+        # so a policy read from it is located inside the string, escapes and all.
+        from auditor.loaders.terraform.jsontext import JsonSource
+
+        return V(x, e.span, source=JsonSource([x], e.span.file, e.span.line, e.span.column, span=e.span,
+                                              raw=e.text, decoded=x))
+    return V(x, e.span)
+
+
+_JSON_START = frozenset("{ \t\r\n")
 
 
 def _tuple(e: TupleE, env: Env) -> V:
@@ -278,7 +289,11 @@ def _heredoc(e: Heredoc, env: Env) -> V:
                 segments.append((end - start, evaluate(part.expr, env)))
             else:
                 segments.append(e.body[start:end])
-        source = JsonSource(segments, e.span.file, e.body_line, e.body_col, template=True, exact=True, span=e.span)
+        if e.raw is not None:  # a `.tf.json` string
+            source = JsonSource(segments, e.span.file, e.span.line, e.span.column, template=True, span=e.span,
+                                raw=e.raw, decoded=e.body)
+        else:
+            source = JsonSource(segments, e.span.file, e.body_line, e.body_col, template=True, span=e.span)
     else:
         source = JsonSource(_rendered_segments(rendered), e.span.file, e.body_line, e.body_col,
                             template=False, exact=False, span=e.span)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.loaders.terraform.located import V, from_plain, scalar_text
+from auditor.loaders.textpos import relocation, string_positions
 from auditor.policy import jsonloc
 from auditor.policy.model import Path, Span
 from auditor.policy.values import Hole, Text
@@ -36,7 +37,10 @@ class JsonSource:
     `segments` is the text cut at interpolations: a `str` is text as in the file; a
     `(width, V)` is an interpolation `width` characters wide with its value. `template` says
     whether `$${`/`%%{` escapes apply. `exact` is False when directives made the text differ from
-    the file (spans then only approximate the place)."""
+    the file (spans then only approximate the place). `raw` is set when the text is a quoted
+    string's value (JSON in `"{\"Version\": ...}"`): the string as written, quotes included,
+    starting at (`line`, `col`), and `decoded` the value the segments make up; escapes shift
+    columns, so positions are mapped character by character (`auditor.loaders.textpos`)."""
 
     segments: list[str | tuple[int, V]]
     file: str
@@ -47,6 +51,8 @@ class JsonSource:
     span: Span | None = None  # where the whole text stands (used for values without a place)
     # Display files the text was read from (for the loader's bookkeeping of consumed files).
     consumed: list[str] = field(default_factory=list)
+    raw: str | None = None
+    decoded: str | None = None
 
 
 def _mask(source: JsonSource) -> tuple[str, list[tuple[V, bool]]]:
@@ -91,21 +97,25 @@ def parse(source: JsonSource) -> tuple[V | None, list[tuple[Path, str, Span]], b
     """The document as a located value, the parse errors (path, message, span), and whether
     the parse failed outright."""
     text, marks = _mask(source)
-    result = jsonloc.parse(text, source.file, source.line - 1, source.col - 1, 0)
-    errors = [(e.path, e.message, e.span if source.exact else (source.span or e.span)) for e in result.errors]
+    exact = source.exact
+    if source.raw is not None and source.decoded is not None and exact:
+        result, exact = _parse_string(text, source)
+    else:
+        result = jsonloc.parse(text, source.file, source.line - 1, source.col - 1, 0)
+    errors = [(e.path, e.message, e.span if exact else (source.span or e.span)) for e in result.errors]
     if result.value is None:
         return None, errors, True
     locs = result.locations
 
     def build(x: Any, path: Path) -> V:
-        span = locs.values.get(path) if source.exact else source.span
+        span = locs.values.get(path) if exact else source.span
         if isinstance(x, dict):
             items: dict[str, V] = {}
             keys: dict[str, Span] = {}
             for k, item in x.items():
                 key = _fill_key(k, marks)
                 items[key] = build(item, path + (k,))
-                ks = locs.keys.get(path + (k,)) if source.exact else source.span
+                ks = locs.keys.get(path + (k,)) if exact else source.span
                 if ks is not None:
                     keys[key] = ks
             return V(items, span, keys)
@@ -116,6 +126,23 @@ def parse(source: JsonSource) -> tuple[V | None, list[tuple[Path, str, Span]], b
         return V(x, span)
 
     return build(result.value, ()), errors, False
+
+
+def _parse_string(text: str, source: JsonSource) -> tuple[jsonloc.ParseResult, bool]:
+    """Parse JSON held in a quoted string, spans moved to where each character is written;
+    and whether they could be (else every place is the whole string)."""
+    assert source.raw is not None and source.decoded is not None
+    result = jsonloc.parse(text, source.file)
+    positions = string_positions(source.raw, source.line, source.col, source.decoded)
+    if positions is None or len(source.decoded) != len(text):
+        return result, False
+    move = relocation(source.decoded, positions, source.file)
+    locs = result.locations
+    locs.values = {p: move(sp) for p, sp in locs.values.items()}
+    locs.keys = {p: move(sp) for p, sp in locs.keys.items()}
+    for e in result.errors:
+        e.span = move(e.span)
+    return result, True
 
 
 def _fill_key(k: str, marks: list[tuple[V, bool]]) -> str:

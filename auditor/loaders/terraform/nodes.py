@@ -73,6 +73,10 @@ class Heredoc(Expr):
     trim: bool
     body_line: int
     body_col: int = 1
+    # A `.tf.json` string holding a JSON document with interpolations is read as a heredoc
+    # whose `body` is the string's value; `raw` is the string as written (quotes included,
+    # escapes shift columns), starting where `span` does.
+    raw: str | None = None
 
 
 @dataclass(slots=True)

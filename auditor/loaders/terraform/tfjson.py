@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.loaders.terraform.nodes import Attr, Block, Expr, FileAST, Lit, ObjectE, Tmpl, TupleE
+from auditor.loaders.terraform.nodes import Attr, Block, Expr, FileAST, Heredoc, Lit, ObjectE, Tmpl, TupleE
 from auditor.loaders.terraform.parse import template_parts
 from auditor.policy import jsonloc
 from auditor.policy.model import LocationMap, Path, Span
@@ -19,10 +19,23 @@ LABELLED = {"resource": 2, "data": 2, "variable": 1, "module": 1, "output": 1, "
 
 
 class _Conv:
-    def __init__(self, file: str, locs: LocationMap, errors: list[tuple[Span, str]]) -> None:
+    def __init__(self, file: str, locs: LocationMap, errors: list[tuple[Span, str]], text: str = "") -> None:
         self.file = file
         self.locs = locs
         self.errors = errors
+        self.text = text
+        self._lines: list[str] | None = None
+
+    def raw(self, span: Span) -> str | None:
+        """The string as written at `span` (quotes included), if on one line."""
+        if span.line != span.end_line:
+            return None
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        if span.line > len(self._lines):
+            return None
+        raw = self._lines[span.line - 1][span.column - 1 : span.end_column - 1]
+        return raw if raw[:1] == '"' else None
 
     def span(self, path: Path) -> Span:
         return self.locs.value(path)
@@ -43,14 +56,19 @@ class _Conv:
         return Lit(span, str(x), x)
 
     def string(self, s: str, span: Span) -> Expr:
+        # A JSON document in the string (`"policy": "{\"Version\": ...}"`) keeps the string as
+        # written, so the document is located inside it, escapes and all.
+        raw = self.raw(span) if s.lstrip()[:1] == "{" else None
         if "${" not in s and "%{" not in s:
-            return Lit(span, s, s)
+            return Lit(span, raw or s, s)
         # Positions inside the string assume no escapes before them (one column per character).
-        parts, _, _ = template_parts(s, self.file, span.line, span.column + 1, self.errors)
+        parts, offsets, ends = template_parts(s, self.file, span.line, span.column + 1, self.errors)
         if len(parts) == 1 and not isinstance(parts[0], str) and s.startswith("${") and s.endswith("}"):
             return Tmpl(span, s, parts)
         if all(isinstance(p, str) for p in parts):
-            return Lit(span, s, "".join(parts))  # type: ignore[arg-type]
+            return Lit(span, raw or s, "".join(parts))  # type: ignore[arg-type]
+        if raw is not None:
+            return Heredoc(span, s, s, parts, offsets, ends, False, span.line, span.column + 1, raw)
         return Tmpl(span, s, parts)
 
     def body(self, obj: Any, path: Path, type_: str, labels: list[str]) -> Block:
@@ -89,7 +107,7 @@ def parse_tf_json(text: str, path: str, file: str) -> FileAST:
         if doc is not None:
             out.errors.append((Span(file, 1, 1, 1, 2), "a .tf.json file must hold a JSON object"))
         return out
-    conv = _Conv(file, result.locations, out.errors)
+    conv = _Conv(file, result.locations, out.errors, text)
     for top, body in doc.items():
         n = LABELLED.get(top, 0)
         if top == "locals":
@@ -116,7 +134,7 @@ def parse_tfvars_json(text: str, path: str, file: str) -> FileAST:
         if e.fatal:
             out.errors.append((e.span, f"JSON syntax error: {e.message}"))
     if isinstance(result.value, dict):
-        conv = _Conv(file, result.locations, out.errors)
+        conv = _Conv(file, result.locations, out.errors, text)
         out.blocks.append(conv.body(result.value, (), "tfvars", []))
     return out
 
