@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from auditor.engine import Options, scan
 from auditor.loaders.cloudformation import load_template_text
 from auditor.policy.model import Model, PrincipalRecord, Span
@@ -166,7 +168,7 @@ def test_sam_function_policies() -> None:
                           ("Extra", "identity", "managed")]
     role = principal(m, "FnRole")
     assert role.managed_policy_arns == ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-                                        "arn:aws:iam::aws:policy/AWSLambdaVPCAccessExecutionRole"]
+                                        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]
     assert role.managed_policy_refs == ["Extra"]
     assert [(at(s), msg) for s, msg in m.notes] == [
         ((6, 11, 6, 42), "Fn.Policies[0] names the AWS managed policy AWSLambdaVPCAccessExecutionRole; "
@@ -175,6 +177,45 @@ def test_sam_function_policies() -> None:
                          "deployment; not audited"),
         ((15, 58, 15, 66), "WithRole sets Role, so SAM ignores its Policies; not audited"),
     ]
+
+
+def test_sam_managed_policy_names_become_their_real_arns_once() -> None:
+    m = load("""\
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: [AWSLambdaBasicExecutionRole, AWSLambdaExecute, AmazonConnect_FullAccess, AWSLambdaRole]
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Policies: [AWSLambdaRole]
+""")
+    # Not `arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole` (no such policy) beside the real one.
+    assert principal(m, "FnRole").managed_policy_arns == [
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "arn:aws:iam::aws:policy/AWSLambdaExecute",
+        "arn:aws:iam::aws:policy/AmazonConnect_FullAccess",
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaRole",
+    ]
+    assert principal(m, "FlowRole").managed_policy_arns == ["arn:aws:iam::aws:policy/service-role/AWSLambdaRole"]
+
+
+def test_the_managed_policy_paths_agree_with_iams_list() -> None:
+    import json
+
+    pytest.importorskip("moto")
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    from auditor.loaders.cloudformation.managed_policies import _BY_PATH, aws_managed_policy_arn
+
+    # Every policy of the installed moto's list that the table knows (a newer list may add some).
+    listed = {name for names in _BY_PATH.values() for name in names.split()}
+    data = json.loads(aws_managed_policies_data)
+    wrong = {name: aws_managed_policy_arn(name) for name, p in data.items()
+             if (name in listed or p.get("Path", "/") == "/")
+             and aws_managed_policy_arn(name) != f"arn:aws:iam::aws:policy{p.get('Path', '/')}{name}"}
+    assert wrong == {}
+    assert len(listed) > 600
 
 
 def test_duplicate_keys_inside_and_outside_policies() -> None:

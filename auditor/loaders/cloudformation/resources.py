@@ -17,6 +17,7 @@ from auditor.policy.values import Text
 
 from . import embedded
 from .intrinsics import Resolution, Resolver, TemplateContext
+from .managed_policies import aws_managed_policy_arn
 from .yaml_marks import RawSpan, Template
 
 MAX_RUNS = 64  # Fn::If combinations resolved per resource; 6 independent conditions
@@ -235,7 +236,11 @@ def _serverless(lid: str, props: dict[str, Any], res: Resolution, ctx: TemplateC
                                                     "expands at deployment; not audited"))
             found.noted_at_key.add(path + (template,))
         elif isinstance(item, str) and not isinstance(item, Text) and not item.startswith("arn:"):
-            found.managed_arns.append(f"arn:aws:iam::aws:policy/{item}")
+            # SAM maps the name to the policy's ARN (`.../policy/service-role/...` for most
+            # of those made for Lambda) and lists an ARN once.
+            arn = aws_managed_policy_arn(item)
+            if arn not in found.managed_arns:
+                found.managed_arns.append(arn)
             found.notes.append((path, f"{name} names the AWS managed policy {item}; recorded on {role}, not audited"))
         elif isinstance(item, str):
             target = _ref_target(item, ctx)
