@@ -163,16 +163,22 @@ def arn_matches_format(policy_arn: str, arn_format: str, strict_ids: bool = Fals
 
 
 def _literals_disagree(policy_arn: str, arn_format: str) -> bool:
-    """A cheap, exact rejection: the service fields, or the literal beginnings of the resource
-    parts, differ. Most comparisons are across services or resource types and end here."""
+    """A cheap rejection that never contradicts `intersects`: the service fields, or the literal
+    beginnings of the resource parts, differ. It judges only fields whose place is certain: a
+    `*` (or a `${...}`, which may hold colons) before them could stretch across colons, as IAM's
+    `*` does (`arn:aws:logs:*:*:/aws-glue/*` is a log group), so then the full search decides."""
     if isinstance(policy_arn, Text):
         return False
     p = policy_arn.split(":", 5)
     f = arn_format.split(":", 5)
     if len(p) < 6 or len(f) < 6:
         return False
-    if not _has_glob(p[2]) and "${" not in f[2] and p[2] != f[2]:
+    if _has_glob(":".join(p[:3])):
+        return False
+    if "${" not in f[2] and p[2] != f[2]:
         return True
+    if _has_glob(":".join(p[:5])):
+        return False
     a = _literal_head(p[5], "*?$")
     b = f[5].split("${", 1)[0]
     n = min(len(a), len(b))
