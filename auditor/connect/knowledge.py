@@ -70,6 +70,7 @@ SOURCES: dict[str, str] = {
     "managed-policies": "Amazon Connect Administrator Guide, 'AWS managed policies for Amazon Connect', "
     "change log entry of June 15, 2024 "
     "(https://docs.aws.amazon.com/connect/latest/adminguide/security_iam_awsmanpol.html)",
+    "campaigns-slr": "AWS managed policy AmazonConnectCampaignsServiceLinkedRolePolicy (as moto ships it)",
     "saml-setup": "Amazon Connect Administrator Guide, 'Configure SAML with IAM for Amazon Connect' and "
     "'Troubleshoot SAML': connect:GetFederationToken on "
     "arn:aws:connect:<region>:<account>:instance/<id>/user/${aws:userid}",
@@ -328,6 +329,14 @@ DOCUMENTED_EXCEPTIONS: tuple[DocumentedException, ...] = (
         "instance ARN the Service Authorization Reference gives as the resource type, so this form is "
         "valid. (Resource \"*\" with a connect:InstanceId condition is the other documented form.)",
         ("saml-setup",),
+    ),
+    DocumentedException(
+        "connect:GetMetricDataV2",
+        "arn:${Partition}:connect-campaigns:${Region}:${Account}:campaign/${CampaignId}",
+        "AWS's own AmazonConnectCampaignsServiceLinkedRolePolicy grants connect:GetMetricDataV2 on "
+        "outbound-campaign ARNs (arn:aws:connect-campaigns:*:*:campaign/*): campaign metrics are read "
+        "through it, although the Service Authorization Reference lists only Connect resource types.",
+        ("campaigns-slr",),
     ),
 )
 

@@ -62,6 +62,8 @@ def action_applies(action: Action, entry: ResourceEntry, catalog: Catalog) -> bo
 
 
 def _action_applies(action: Action, entry: ResourceEntry, catalog: Catalog) -> bool:
+    if not catalog.resource_data_complete(action.service):
+        return True  # the catalog lost some of this prefix's resource types: cannot judge
     if action.star_only:
         return False
     if not action.resource_types:  # the catalog names types it does not define: do not guess
