@@ -61,6 +61,7 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 CONNECT_FAMILY = ("connect", "profile", "app-integrations", "cases", "voiceid", "wisdom", "qconnect",
                   "connect-campaigns")
 # Index entries that are AWS's consolidated global condition keys rather than a service.
+SERVICE_LIST = "v1/service-list.json"
 GLOBAL_KEYS_NAMES = frozenset({"aws", "global", "global-condition-keys", "globalconditionkeys",
                                "aws-global-condition-keys", "global_condition_keys"})
 
@@ -351,8 +352,15 @@ def _download(base_url: str, wanted: list[str] | None, proxy: str | None, jobs: 
     _clean_staging(stage)
     fetcher = _Fetcher(proxy, timeout, retries, retry_delay)
     try:
-        raw_index = _staged(stage, "_index", lambda: fetcher.get(base_url))
-        index = validate_index(json.loads(raw_index[0]))
+        try:
+            raw_index = _staged(stage, "_index", lambda: fetcher.get(base_url))
+            index = validate_index(json.loads(raw_index[0]))
+        except (FetchError, ValueError):
+            # AWS documents the index both at the root and at v1/service-list.json.
+            (stage / "_index.json").unlink(missing_ok=True)
+            alt = urllib.parse.urljoin(base_url if base_url.endswith("/") else base_url + "/", SERVICE_LIST)
+            raw_index = _staged(stage, "_index", lambda: fetcher.get(alt))
+            index = validate_index(json.loads(raw_index[0]))
     except (FetchError, ValueError) as exc:
         why = f"invalid JSON: {exc}" if isinstance(exc, json.JSONDecodeError) else str(exc)
         if isinstance(exc, ReferenceFormatError):

@@ -111,7 +111,7 @@ def _handler(ref_box: list[Reference]) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def _body(self, path: str) -> bytes | None:
-            if path == "/":
+            if path in ("/", "/v1/service-list.json"):
                 host = self.headers.get("Host", "")
                 index = json.loads((REFERENCE / "index.json").read_text())
                 for e in index:

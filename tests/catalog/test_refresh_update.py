@@ -149,6 +149,7 @@ def test_a_failed_index_changes_nothing(cache: Path, reference: Reference, fault
     assert refresh.update(from_dir=REFERENCE, services=["connect"]).ok
     before = (refresh.refreshed_folder() / "index.json").read_bytes()
     reference.faults["/"] = fault
+    reference.faults["/v1/service-list.json"] = fault  # both places AWS publishes the index
     report = refresh.update(base_url=reference.url, **fast())
     assert not report.ok and not report.written
     assert report.errors and "service reference index" in report.errors[0]
@@ -346,3 +347,11 @@ def test_staging_from_another_base_url_is_not_reused(cache: Path, reference: Ref
     report = refresh.update(base_url=other, today="2026-11-22", **fast())
     assert report.ok and report.resumed == []
     assert reference.hits("profile.json") == 1
+
+
+def test_the_index_is_also_read_from_v1_service_list(cache: Path, reference: Reference) -> None:
+    reference.faults["/"] = "404"  # AWS documents the index at both places
+    report = refresh.update(base_url=reference.url, today="2026-11-22", **fast())
+    assert report.ok, report.lines()
+    assert reference.hits("service-list.json") == 1
+    assert Catalog.default().action("connect:StartTestCaseExecution") is not None
