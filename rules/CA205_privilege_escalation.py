@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any, Iterable
 
 from auditor.catalog import Action, Catalog
 from auditor.connect.knowledge import PRIVILEGE_ESCALATION_ACTIONS, escalation_reason
 from auditor.policy.arn import arn_context, example_arn
 from auditor.policy.conditions import condition_block_unresolved, operator_negated
-from auditor.policy.grants import WideGrant, is_service_wildcard, types_to_name, wide_grants
+from auditor.policy.actions import not_action_excludes, statement_actions
+from auditor.policy.grants import WideGrant, is_literal_star, is_service_wildcard, types_to_name, wide_grants
 from auditor.policy.model import Policy, Statement
 from auditor.policy.values import has_holes
 from auditor.policy.wording import summarise
@@ -25,7 +27,23 @@ _LIMITING_KEYS: dict[str, tuple[str, ...]] = {
     "iam:putrolepermissionsboundary": ("iam:permissionsboundary",),
     "iam:putuserpermissionsboundary": ("iam:permissionsboundary",),
     "kms:creategrant": ("kms:viaservice", "kms:grantisforawsresource", "kms:callerprincipal"),
+    # Tags confine SSM to the instances an owner tagged (a key ending in "/" is a prefix).
+    "ssm:sendcommand": ("ssm:resourcetag/", "aws:resourcetag/"),
+    "ssm:startsession": ("ssm:resourcetag/", "aws:resourcetag/"),
 }
+
+# The resource types on which an action escalates: SSM runs commands on instances, not on its
+# documents or its output bucket.
+_TARGET_TYPES: dict[str, tuple[str, ...]] = {
+    "ssm:sendcommand": ("instance", "managed-instance"),
+    "ssm:startsession": ("instance", "managed-instance", "task"),
+}
+
+# AWS documents that run whatever command or script their parameters say; other documents
+# (AWSEC2-CreateVssSnapshot, AWS-UpdateSSMAgent...) do one fixed job.
+_ANY_COMMAND_DOCUMENTS = ("aws-runshellscript", "aws-runpowershellscript", "aws-runremotescript",
+                          "aws-rundocument", "aws-runansibleplaybook", "aws-runsaltstate",
+                          "aws-applychefrecipes")
 
 # Escalations only with iam:PassRole: they hand a passed role to code or a stack the caller controls.
 _WITH_PASSROLE = frozenset({"lambda:createfunction", "ec2:runinstances", "cloudformation:createstack",
@@ -58,8 +76,15 @@ class PrivilegeEscalation(Rule):
     `kms:ViaService`, `kms:GrantIsForAWSResource`), named or path-limited resources (AWS's own
     Connect console grant of `iam:PutRolePolicy` on
     `arn:aws:iam::*:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect*`
-    names Connect's service-linked role, so it is not reported), unresolved template references,
-    and Deny statements.
+    names Connect's service-linked role, so it is not reported), name patterns with a literal
+    part (`function:*DeepRacer*` is not every function), unresolved template references, and
+    Deny statements. `ssm:SendCommand` and `ssm:StartSession` are judged on the instances they
+    run on (`instance/*`, `managed-instance/*`, a task for StartSession), not on a document or
+    output bucket ARN alone; a resource-tag Condition (`ssm:resourceTag/...`,
+    `aws:ResourceTag/...`) confines them; and SendCommand is not reported when every document
+    the policy allows it is a fixed-purpose one (`document/AWSEC2-CreateVssSnapshot`): only
+    `*`, `document/*` or a document that runs any command (`AWS-RunShellScript`,
+    `AWS-RunPowerShellScript`...) lets it run arbitrary commands.
 
     ## Why it matters
     With `iam:PassRole` on `*` a principal that can create a Lambda function or a Connect
@@ -89,12 +114,19 @@ class PrivilegeEscalation(Rule):
         for st in policy.statements():
             if not st.is_allow:
                 continue
-            for grant in wide_grants(st, catalog, PRIVILEGE_ESCALATION_ACTIONS):
+            for grant in wide_grants(st, catalog, PRIVILEGE_ESCALATION_ACTIONS, targets=_TARGET_TYPES):
                 open_ = [(a, w) for a, w in grant.actions if not _confined(st, a)]
                 if open_:
                     found.append((st, WideGrant(grant.value, grant.path, grant.at_key, open_)))
         # Creating a function, stack or instance escalates only together with passing any role.
         passes_any_role = any(a.full_name.lower() == "iam:passrole" for _, g in found for a, _ in g.actions)
+        # SendCommand runs any command only with a document that does: not when every document
+        # this policy allows it is a fixed-purpose one.
+        if any(a.full_name.lower() == "ssm:sendcommand" for _, g in found for a, _ in g.actions) and \
+                not _any_command_document(policy, catalog, "ssm:sendcommand"):
+            for _, g in found:
+                g.actions = [(a, w) for a, w in g.actions if a.full_name.lower() != "ssm:sendcommand"]
+            found = [(st, g) for st, g in found if g.actions]
         context = arn_context(policy.statements()) if found else {}
         for st, grant in found:
             if not passes_any_role:
@@ -121,6 +153,38 @@ class PrivilegeEscalation(Rule):
                             suggestion=_suggestion(actions, grant, context))
 
 
+def _any_command_document(policy: Policy, catalog: Catalog, name: str) -> bool:
+    """Whether the policy allows `name` on a document that runs any command (`*`,
+    `document/*`, `AWS-RunShellScript`, a pattern matching one), or names no document at all
+    (the permission may come from another policy). Unresolved values count as fixed."""
+    named = False
+    for st in policy.statements():
+        if not st.is_allow or not _allows(st, catalog, name):
+            continue
+        if "NotResource" in st.data:
+            return True
+        for value, _ in st.resources:
+            if has_holes(value):
+                named = True
+                continue
+            if is_literal_star(value):
+                return True
+            resource = value.strip().split(":", 5)[-1]
+            if not resource.lower().startswith("document/"):
+                continue
+            named = True
+            doc = resource[len("document/"):].lower()
+            if any(fnmatch.fnmatchcase(d, doc) for d in _ANY_COMMAND_DOCUMENTS) or not doc.strip("*?"):
+                return True
+    return not named
+
+
+def _allows(st: Statement, catalog: Catalog, name: str) -> bool:
+    if "NotAction" in st.data and "Action" not in st.data:
+        return not_action_excludes(st, name) is False
+    return any(a.full_name.lower() == name for ra in statement_actions(st, catalog) for a in ra.actions)
+
+
 def _confined(st: Statement, action: Action) -> bool:
     """Whether the statement's Condition confines `action` with a key meant for it: a positive
     operator on a value that is not `*`. An unresolved template value or block counts as
@@ -129,9 +193,14 @@ def _confined(st: Statement, action: Action) -> bool:
         return True
     keys = _LIMITING_KEYS.get(action.full_name.lower(), ())
     for op, key, value, _ in st.conditions():
-        if key.lower() not in keys or operator_negated(op) or op.lower().startswith("null"):
+        low = key.lower()
+        if not any(low == k or (k.endswith("/") and low.startswith(k)) for k in keys) or operator_negated(op) or op.lower().startswith("null"):
             continue
         values = value if isinstance(value, list) else [value]
+        if "resourcetag/" in low:
+            # Any value of a tag (even "*": the tag must be there) confines to tagged resources.
+            if any(isinstance(v, str) or has_holes(v) for v in values):
+                return True
         if any(_meaningful(v, op) for v in values):
             return True
     return False

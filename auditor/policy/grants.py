@@ -7,6 +7,7 @@ answers so that an unknown value produces no finding.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -51,7 +52,7 @@ def covers_every_resource(value: Any, arn_formats: Iterable[str]) -> bool:
     if is_literal_star(value):
         return True
     at = first_wildcard_in_resource(value)
-    if at is None:
+    if at is None or _names_part_of_id(value):
         return False
     for fmt in arn_formats:
         if not arn_matches_format(value, fmt):
@@ -65,15 +66,42 @@ def covers_every_resource(value: Any, arn_formats: Iterable[str]) -> bool:
     return False
 
 
-def grants_everywhere(action: Action, value: Any, catalog: Catalog) -> bool:
+def _names_part_of_id(value: str) -> bool:
+    """Whether the id where an ARN's first wildcard sits also has a literal part
+    (`function:*DeepRacer*`, `role/*-admin`): a name pattern, not every resource."""
+    resource = value.split(":", 5)[5] if value.count(":") >= 5 else ""
+    at = next((i for i, c in enumerate(resource) if c in "*?"), None)
+    if at is None:
+        return False
+    end = min([j for j in (resource.find("/", at), resource.find(":", at)) if j >= 0], default=len(resource))
+    return any(c not in "*?" for c in resource[at:end])
+
+
+def _type_head_agrees(head: str, fmt: str) -> bool:
+    fmt_head = fmt.split(":", 5)[-1].split("${", 1)[0].lower()
+    return head.startswith(fmt_head) or fmt_head.startswith(head)
+
+
+def grants_everywhere(action: Action, value: Any, catalog: Catalog,
+                      types: Iterable[str] | None = None) -> bool:
     """Whether Resource `value` grants `action` on every resource it acts on: `"*"`, or an ARN
-    of one of its resource types with a wildcard in place of the first id. An ARN the action
-    cannot apply to grants it nothing (CA105 says so)."""
+    of one of its resource types with a wildcard in place of the first id (and no literal part
+    in that id: `function:*DeepRacer*` is a name pattern). `types` (resource type names) limits
+    the judgement to the types that matter (the instances ssm:SendCommand runs on, not its
+    documents or output bucket). An ARN the action cannot apply to grants it nothing (CA105
+    says so)."""
     if is_literal_star(value):
         return True
     if not isinstance(value, str) or action.star_only:
         return False
-    formats = [rt.arn_format for rt, _ in action.resource_types if rt.arn_format]
+    wanted = {t.lower() for t in types} if types is not None else None
+    formats = [rt.arn_format for rt, _ in action.resource_types
+               if rt.arn_format and (wanted is None or rt.name.lower() in wanted)]
+    if wanted is not None:
+        # A `*` may stretch over a type's own words (`document/*` could match an odd
+        # `managed-instance/...`): here the resource type written before it decides.
+        head = re.split(r"[*?]", value.strip().split(":", 5)[-1], maxsplit=1)[0].lower()
+        formats = [f for f in formats if _type_head_agrees(head, f)]
     return catalog.action_accepts_arn(action, value) and covers_every_resource(value, formats)
 
 
@@ -101,24 +129,27 @@ class WideGrant:
         return f"{what} grants {count} on {self.actions[0][1]} {how}: {summarise(names)}."
 
 
-def unbounded_resource(st: Statement, action: Action, catalog: Catalog) -> str | None:
+def unbounded_resource(st: Statement, action: Action, catalog: Catalog,
+                       types: Iterable[str] | None = None) -> str | None:
     """How the statement grants `action` on every resource (`'*'`, the wildcard ARN, or its
-    NotResource), or None when its resources limit it or are unknown."""
+    NotResource), or None when its resources limit it or are unknown. `types` as for
+    `grants_everywhere`."""
     if "NotResource" in st.data:
         # Unless NotResource itself leaves out every resource the action acts on.
-        if any(grants_everywhere(action, v, catalog) for v, _ in st.strings("NotResource")):
+        if any(grants_everywhere(action, v, catalog, types) for v, _ in st.strings("NotResource")):
             return None
         return "every resource but those in NotResource"
     for value, _ in st.resources:
-        if grants_everywhere(action, value, catalog):
+        if grants_everywhere(action, value, catalog, types):
             return "'*'" if is_literal_star(value) else str(value)
     return None
 
 
-def _unbounded(st: Statement, actions: list[Action], catalog: Catalog) -> list[tuple[Action, str]]:
+def _unbounded(st: Statement, actions: list[Action], catalog: Catalog,
+               targets: dict[str, tuple[str, ...]] | None = None) -> list[tuple[Action, str]]:
     found = []
     for action in actions:
-        where = unbounded_resource(st, action, catalog)
+        where = unbounded_resource(st, action, catalog, (targets or {}).get(action.full_name.lower()))
         if where:
             found.append((action, where))
     return found
@@ -129,12 +160,14 @@ def wide_grants(
     catalog: Catalog,
     watch: Iterable[str],
     alias: Callable[[str], str | None] | None = None,
+    targets: dict[str, tuple[str, ...]] | None = None,
 ) -> list[WideGrant]:
     """For an Allow statement, the actions of `watch` (catalog names) that each Action entry
     grants on every resource, wildcards expanded; with NotAction, those it leaves granted.
     Each entry is judged on its own: `connect:*` beside `connect:DeleteInstance` lists it too.
     `alias` maps a name the catalog lacks to the action it still means (a renamed action that
-    keeps working). Template holes in actions or NotAction give nothing."""
+    keeps working). `targets` maps an action (lower case) to the resource types whose every
+    resource counts (see `grants_everywhere`). Template holes in actions or NotAction give nothing."""
     # Watch-list order (most telling first) for the actions a wildcard covers.
     rank: dict[str, int] = {}
     for name in watch:
@@ -144,7 +177,7 @@ def wide_grants(
         return out
     if "NotAction" in st.data and "Action" not in st.data:
         left = [a for a in map(catalog.action, rank) if a is not None and not_action_excludes(st, a.full_name) is False]
-        found = _unbounded(st, left, catalog)
+        found = _unbounded(st, left, catalog, targets)
         if found:
             out.append(WideGrant("NotAction", st.path + ("NotAction",), True, found))
         return out
@@ -156,7 +189,7 @@ def wide_grants(
             real = alias(ra.value)
             action = catalog.action(real) if real else None
             actions = [action] if action else []
-        found = _unbounded(st, [a for a in actions if a.full_name.lower() in rank], catalog)
+        found = _unbounded(st, [a for a in actions if a.full_name.lower() in rank], catalog, targets)
         if found:
             found.sort(key=lambda f: rank[f[0].full_name.lower()])
             out.append(WideGrant(ra.value.strip(), ra.path, False, found))

@@ -106,7 +106,7 @@ def test_covers_every_connect_resource(arn: str, expected: bool) -> None:
 
 @pytest.mark.parametrize("arn,expected", [
     ("arn:aws:iam::123456789012:role/*", True),
-    ("arn:aws:iam::*:role/*admin*", True),
+    ("arn:aws:iam::*:role/*admin*", False),  # a name pattern, not every role
     ("arn:aws:iam::*:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect*", False),
     ("arn:aws:iam::123456789012:role/contact-centre/*", False),
     ("arn:aws:iam::123456789012:role/connect-*", False),
