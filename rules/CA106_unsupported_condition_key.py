@@ -8,7 +8,8 @@ from auditor.catalog import Action, Catalog, key_matches
 from auditor.catalog.global_keys import ACTION_SCOPED_GLOBAL_PREFIXES, GLOBAL_CONDITION_KEYS
 from auditor.connect.knowledge import retired_condition_key
 from auditor.policy.actions import known_statement_actions
-from auditor.policy.conditions import condition_key_type, cross_service_key_type, parse_operator, value_items
+from auditor.policy.conditions import (CROSS_SERVICE_KEYS, _foreign_keys, condition_key_type, cross_service_key_type,
+                                       parse_operator, value_items)
 from auditor.policy.model import Path, Policy, Statement
 from auditor.policy.staleness import catalog_age
 from auditor.policy.suggest import closest
@@ -32,9 +33,13 @@ class UnsupportedConditionKey(Rule):
       `connect:ResourceTag/Dept` -> `aws:ResourceTag/Dept`, `aws:SourceIP ` -> `aws:SourceIp`.
       A service key may be newer than the catalog: the message names the catalog (and, when no
       real key is close, how to refresh it), and such a finding is a warning when that catalog
-      is older than `stale_after_days` (option, default 90).
+      is older than `stale_after_days` (option, default 90). A key of a service prefix the
+      catalog does not know is likewise a warning when the catalog is stale (as CA101 reports the
+      service's actions), naming the catalog's date and the refresh command.
     - a service key (`connect:InstanceId`) that none of the statement's actions supports
-      (warning): those requests never carry it.
+      (warning): those requests never carry it. When the catalog lists the key for its service
+      but attaches it to no action at all (`aws-marketplace:ProductId`), it cannot say which
+      requests carry the key: a note says so, and nothing is claimed about the condition.
     - a per-action global key (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:TagKeys`) that
       none of the statement's actions supports. The key is then missing from every request, so
       the condition is a constant: a positive operator (`StringEquals`, `ForAnyValue:...`, `Null`
@@ -84,7 +89,7 @@ class UnsupportedConditionKey(Rule):
                 if typ is None:
                     yield self._unknown(policy, key, path, catalog)
                 elif actions is not None:
-                    finding = self._unsupported(policy, st, op, key, value, path, actions)
+                    finding = self._unsupported(policy, st, op, key, value, path, actions, catalog)
                     if finding is not None:
                         yield finding
 
@@ -107,13 +112,22 @@ class UnsupportedConditionKey(Rule):
                               refresh_for=prefix if known else None)
             where = f"a key of {prefix}" if known else f"a key of any service ({prefix} is no service prefix)"
             message = f"Condition key {key} does not exist: it is not {where} in {age.named if better else age.fresh}."
+            if not better and not known and age.stale and not _prefix_has_keys(catalog, prefix):
+                # As CA101 says of the action: an unknown service may be newer than the catalog.
+                message = (f"Condition key {key} is no key of any service in {age.too_old} ({prefix} is no "
+                           f"service prefix there), so it may be a newer service's key; `{age.refresh}` "
+                           f"refreshes the catalog.")
+                level = "warning"
+                return self.finding(policy, path, message, level=level, at_key=True,
+                                    suggestion=f"run `{age.refresh}`; if `{prefix}` is still unknown, check the "
+                                               f"service's condition keys")
             if not better and known and age.stale:
                 level = "warning"
         return self.finding(policy, path, message, suggestion=f"use {better}" if better else None,
                             level=level, at_key=True)
 
     def _unsupported(self, policy: Policy, st: Statement, op: str, key: str, value: Any, path: Path,
-                     actions: list[Action]) -> Finding | None:
+                     actions: list[Action], catalog: Catalog) -> Finding | None:
         low = key.lower()
         prefix = low.partition(":")[0]
         tag_key = any(low.startswith(p.lower()) for p in ACTION_SCOPED_GLOBAL_PREFIXES)
@@ -123,6 +137,13 @@ class UnsupportedConditionKey(Rule):
             return None
         if any(key_matches(k, key) for a in actions for k in a.condition_keys):
             return None
+        if not tag_key and not _key_of_any_action(catalog, prefix, key):
+            # The catalog lists the key for its service but for no action (aws-marketplace:ProductId):
+            # it cannot say which requests carry it, so it is no ground for "never true".
+            message = (f"The catalog lists {key} as a key of {prefix} but names no action that supports it, "
+                       f"so it does not say whether these requests ({_action_names(st)}) carry it.")
+            return self.finding(policy, path, message, level="note", at_key=True,
+                                suggestion="check the service's documentation for the actions that support the key")
         level, effect = _constant_effect(op, value, st)
         if not tag_key:
             # Service keys: the catalog's per-action key lists are less complete than its tag
@@ -131,6 +152,24 @@ class UnsupportedConditionKey(Rule):
         message = f"No action of this statement ({_action_names(st)}) supports {key}, so {effect}."
         suggestion = f"remove the {key} condition, or move it to a statement whose actions support it"
         return self.finding(policy, path, message, suggestion=suggestion, level=level, at_key=True)
+
+
+def _prefix_has_keys(catalog: Catalog, prefix: str) -> bool:
+    """Whether some service lists keys under `prefix` although it is no service (`saml:aud` in sts)."""
+    low = prefix.lower()
+    return any(name.partition(":")[0].lower() == low
+               for name in (*_foreign_keys(catalog), *CROSS_SERVICE_KEYS))
+
+
+def _key_of_any_action(catalog: Catalog, prefix: str, key: str) -> bool:
+    """Whether any action of service `prefix` lists `key` (True when the service is unknown)."""
+    memo_key = ("CA106.key_of_any_action", prefix, key.lower())
+    hit = catalog.memo.get(memo_key)
+    if hit is None:
+        svc = catalog.service(prefix)
+        hit = svc is None or any(key_matches(k, key) for a in svc.actions.values() for k in a.condition_keys)
+        catalog.memo[memo_key] = hit
+    return hit
 
 
 def _action_names(st: Statement) -> str:
