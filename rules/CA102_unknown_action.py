@@ -11,6 +11,7 @@ from auditor.policy.actions import has_wildcard, without_blanks, written_actions
 from auditor.policy.model import Path, Policy, Statement
 from auditor.policy.staleness import catalog_age
 from auditor.policy.suggest import closest, connect_family, family_first
+from auditor.policy.values import Text
 from auditor.rule import Finding, Rule
 
 # A same-service spelling this close is taken over an action of the same name in a service
@@ -112,14 +113,7 @@ class UnknownAction(Rule):
         return self.finding(policy, path, message, suggestion=f"{fix}. {note}".strip() if note else fix, level=level)
 
     def _unknown(self, policy: Policy, path: Path, value: str, prefix: str, name: str, catalog: Catalog) -> Finding:
-        others = family_first(p for p in catalog.services_with_action(name) if p != prefix)
-        family_other = next((p for p in others if p in connect_family()), None)
-        near: list[str] = []
-        ratio = 0.0
-        if family_other is None:  # else the spelling does not matter: the other service wins
-            svc = catalog.service(prefix)
-            near = closest(name, list(svc.actions) if svc else [], cutoff=0.6)
-            ratio = difflib.SequenceMatcher(None, name.lower(), near[0].lower()).ratio() if near else 0.0
+        others, family_other, near, ratio = _near(prefix, name, catalog)
 
         shown = value.strip()
         fix: str | None
@@ -150,6 +144,25 @@ class UnknownAction(Rule):
 
 
 # --- helpers ---------------------------------------------------------------------------------
+def _near(prefix: str, name: str, catalog: Catalog) -> tuple[list[str], str | None, list[str], float]:
+    """(services that have the action, the Connect-family one, the closest own action, its
+    similarity), once per catalog and name: difflib over a service's actions is slow."""
+    # Keyed on the parts: a Text and a str with the same characters differ.
+    key = ("CA102.near", *(v.parts if isinstance(v, Text) else str(v) for v in (prefix, name)))
+    hit = catalog.memo.get(key)
+    if hit is None:
+        others = family_first(p for p in catalog.services_with_action(name) if p != prefix)
+        family_other = next((p for p in others if p in connect_family()), None)
+        near: list[str] = []
+        ratio = 0.0
+        if family_other is None:  # else the spelling does not matter: the other service wins
+            svc = catalog.service(prefix)
+            near = closest(name, list(svc.actions) if svc else [], cutoff=0.6)
+            ratio = difflib.SequenceMatcher(None, name.lower(), near[0].lower()).ratio() if near else 0.0
+        hit = catalog.memo[key] = (others, family_other, near, ratio)
+    return list(hit[0]), hit[1], list(hit[2]), hit[3]
+
+
 def _quoted(value: str) -> str:
     return '"' + value.replace("\t", "\\t").replace("\n", "\\n") + '"'
 

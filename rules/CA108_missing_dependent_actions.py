@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Iterable
 
 from auditor.catalog import Action, Catalog
-from auditor.policy.actions import ResolvedAction, is_literal_star, resolve_action, statements_allow_name
+from auditor.policy.actions import ResolvedAction, allowed_name_test, is_literal_star, resolve_action
 from auditor.policy.model import Policy, Statement
 from auditor.policy.resources import resource_entries, statement_can_grant
 from auditor.policy.wording import summarise
@@ -86,11 +86,12 @@ class MissingDependentActions(Rule):
     def check(self, policy: Policy, catalog: Catalog) -> Iterable[Finding]:
         statements = list(policy.statements())
         allowed: dict[str, bool] = {}
+        allows = allowed_name_test(statements)
 
         def is_allowed(name: str) -> bool:
             low = name.lower()
             if low not in allowed:
-                allowed[low] = statements_allow_name(statements, name)
+                allowed[low] = allows(name)
             return allowed[low]
 
         # (statement, entry, the entry's actions the statement's resources let it grant)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from auditor.catalog import Action, Catalog
 from auditor.policy.model import Path, Statement
@@ -146,17 +146,41 @@ def statements_allow_name(statements: Iterable[Statement], full_name: str) -> bo
     a glob such as `ds:*`, case-insensitively, as IAM matches) or leaves it out of its NotAction
     element. Needs no catalog, so it also answers for names the catalog does not know; a
     template hole counts as naming it, so callers stay silent about what they cannot see."""
-    name = full_name.strip()
+    return allowed_name_test(statements)(full_name)
+
+
+def allowed_name_test(statements: Iterable[Statement]) -> Callable[[str], bool]:
+    """`statements_allow_name` for many names: the statements are read once (exact names in a
+    set, globs compiled once), then each name is a set lookup and a few regex matches."""
+    unknown = False
+    exact: set[str] = set()
+    globs: list[re.Pattern[str]] = []
+    not_action: list[Statement] = []
     for st in statements:
         if not st.is_allow:
             continue
         if "Action" in st.data:
-            if any(has_holes(v) or _names(v, name) for v, _ in st.values("Action") if isinstance(v, str)):
-                return True
-        elif "NotAction" in st.data and not_action_excludes(st, name) is not True:
-            return True
-    return False
+            for v, _ in st.values("Action"):
+                if not isinstance(v, str):
+                    continue
+                if has_holes(v):
+                    unknown = True
+                elif "*" in v or "?" in v:
+                    globs.append(glob_regex(v.strip(), case_insensitive=True))
+                else:
+                    exact.add(v.strip().lower())
+        elif "NotAction" in st.data:
+            not_action.append(st)
+
+    def test(full_name: str) -> bool:
+        name = full_name.strip()
+        return (unknown or name.lower() in exact or any(r.fullmatch(name) for r in globs)
+                or any(not_action_excludes(st, name) is not True for st in not_action))
+    return test
 
 
 def _names(pattern: str, name: str) -> bool:
-    return glob_regex(pattern.strip(), case_insensitive=True).fullmatch(name) is not None
+    pattern = pattern.strip()
+    if "*" not in pattern and "?" not in pattern:
+        return pattern.lower() == name.lower()
+    return glob_regex(pattern, case_insensitive=True).fullmatch(name) is not None
