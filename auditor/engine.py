@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import inspect
 import os
 import pkgutil
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,20 +149,57 @@ def default_loaders(explicit: set[Path], files: list[Path] | None = None) -> lis
 
 def collect_files(paths: Iterable[Path], model: Model) -> tuple[list[Path], set[Path]]:
     """Every file under the inputs (sorted, hidden and vendored folders skipped) and the set
-    of files named directly."""
+    of files named directly. Only regular files are read, and symbolic links to them (under
+    the link's own name); a link is never followed to a folder. A broken link (to nothing, or
+    round a loop) is an input error (CA000) under its own name, named or met in a folder;
+    a pipe, socket or device met in a folder is passed over, and is an error when named."""
     files: list[Path] = []
     explicit: set[Path] = set()
     for p in paths:
-        if p.is_file():
+        kind, why = _file_kind(p)
+        if kind == "file":
             files.append(p)
             explicit.add(p)
-        elif p.is_dir():
+        elif kind == "dir":
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                files.extend(Path(root) / n for n in sorted(names))
+                for n in sorted(names):
+                    f = Path(root) / n
+                    kind, why = _file_kind(f)
+                    if kind == "file":
+                        files.append(f)
+                    elif kind == "broken":
+                        _input_error(model, f, why)
         else:
-            model.input_errors.append((Span(str(p), 1, 1, 1, 1), "no such file or folder"))
+            _input_error(model, p, why)
     return files, explicit
+
+
+def _file_kind(p: Path) -> tuple[str, str]:
+    """("file" | "dir" | "broken" | "other" | "missing", why it cannot be read)."""
+    try:
+        st = os.stat(p)
+    except OSError as exc:
+        if os.path.islink(p):
+            if exc.errno == errno.ELOOP:
+                return "broken", "broken symbolic link: it leads round a loop of links"
+            try:
+                target = os.readlink(p)
+            except OSError:
+                target = "?"
+            return "broken", f"broken symbolic link: its target {target} does not exist"
+        return "missing", "no such file or folder"
+    if stat.S_ISREG(st.st_mode):
+        return "file", ""
+    if stat.S_ISDIR(st.st_mode):
+        return "dir", ""
+    return "other", "not a regular file (a pipe, socket or device): connect-audit reads files"
+
+
+def _input_error(model: Model, path: Path, message: str) -> None:
+    span = Span(display_path(path), 1, 1, 1, 1)
+    if (span, message) not in model.input_errors:
+        model.input_errors.append((span, message))
 
 
 def load_model(paths: Iterable[Path], ctx: LoadContext, loaders: list[Loader] | None = None) -> Model:

@@ -26,10 +26,14 @@ class LoadContext:
 
 
 def display_path(path: Path) -> str:
-    """The path as findings show it: relative to the working folder when under it."""
+    """The path as findings show it: relative to the working folder when under it. A symbolic
+    link is shown under its own name, not its target's (the folders on the way are resolved),
+    and a link that leads nowhere, or round in a loop, is shown too."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        full = path.absolute()
+        full = full.parent.resolve() / full.name if full.name not in ("", ".", "..") else full.resolve()
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of links on the way
         return str(path)
 
 

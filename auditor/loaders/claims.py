@@ -25,8 +25,30 @@ TERRAFORM = "terraform"
 CLOUDFORMATION = "cloudformation"
 POLICY_JSON = "policy-json"
 
-# A policy, or a lone statement copied out of one, names at least one of these.
-POLICY_HINT = re.compile(rb'"(Statement|Effect|Action|NotAction)"\s*:')
+# A policy, or a lone statement copied out of one, names at least one of these, or gives the
+# policy language's version (`{"Version": "2012-10-17"}` alone is a policy, lacking Statement).
+POLICY_HINT = re.compile(rb'"(Statement|Effect|Action|NotAction)"\s*:|"Version"\s*:\s*"20(12-10-17|08-10-17)"')
+# Byte-order marks of the UTF-16 and UTF-32 text Windows tools write (UTF-32 first: its
+# little-endian mark starts with UTF-16's).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 file announces with its byte-order mark, else None."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def _hint_text(head: bytes) -> bytes:
+    """The head as UTF-8 bytes, for the hints: UTF-16 or UTF-32 text decoded (it is reported
+    as not UTF-8 when loaded, whether named or met in a folder)."""
+    encoding = wide_encoding(head)
+    if encoding is None:
+        return head
+    return head.decode(encoding, errors="ignore").encode("utf-8")
 
 
 def is_expectation(name: str) -> bool:
@@ -62,7 +84,7 @@ class Inputs:
             return TERRAFORM
         if looks_like_template(path, head):
             return CLOUDFORMATION
-        if path.suffix.lower() != ".json" or not (path in self.explicit or POLICY_HINT.search(head)):
+        if path.suffix.lower() != ".json" or not (path in self.explicit or POLICY_HINT.search(_hint_text(head))):
             return None
         if ".terraform" not in path.parts and self.references.reads(path):
             return TERRAFORM

@@ -23,6 +23,18 @@ def read_text(path: Path, model: Model) -> str | None:
     except OSError as exc:
         model.input_errors.append((Span(file, 1, 1, 1, 1), f"cannot read the file: {exc.strerror or exc}"))
         return None
+    from auditor.loaders.claims import wide_encoding
+
+    wide = wide_encoding(data[:4])
+    if wide is not None and _decodes(data, wide):
+        # UTF-16/32 text (PowerShell's Out-File writes UTF-16): the AWS CLI reads a file://
+        # policy in the locale's encoding (its guide warns against UTF-16), Terraform's file()
+        # reads only UTF-8, and JSON exchanged between systems must be UTF-8 (RFC 8259). It
+        # is not deployed as it stands, so it is reported, named or met in a folder (claims
+        # decode its head), rather than audited as if it were.
+        model.input_errors.append((Span(file, 1, 1, 1, 1), f"the file is {wide[:6].upper()} text (it starts with a "
+                                                          "byte-order mark), not UTF-8: save it as UTF-8"))
+        return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -30,6 +42,14 @@ def read_text(path: Path, model: Model) -> str | None:
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         model.input_errors.append((Span(file, line, col, line, col + 1), "the file is not UTF-8 text"))
         return None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class PolicyJsonLoader:
