@@ -109,3 +109,16 @@ def test_a_policy_with_only_a_version_is_claimed_in_a_folder(tmp_path: Path, cat
                                                            "nothing, and IAM rejects it")]
     assert findings([tmp_path], catalog) == expected
     assert findings([tmp_path / "v.json"], catalog) == expected
+
+
+def test_a_module_source_that_is_a_symlink_loop_is_no_module(tmp_path: Path, catalog,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    os.symlink("l1", tmp_path / "l2")
+    os.symlink("l2", tmp_path / "l1")
+    (tmp_path / "main.tf").write_text('module "m" {\n  source = "./l1"\n}\n'
+                                      'resource "aws_iam_policy" "p" {\n'
+                                      '  policy = jsonencode({Statement = [{Effect = "Allow", '
+                                      'Action = "connect:NoSuchAction", Resource = "*"}]})\n}\n')
+    got = [(r, f, ln, c) for r, f, ln, c, _ in findings([Path(".")], catalog)]
+    assert got == [("CA000", "l1", 1, 1), ("CA000", "l2", 1, 1), ("CA102", "main.tf", 5, 65)]

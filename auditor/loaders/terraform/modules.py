@@ -199,7 +199,11 @@ class Module:
             if source is not None and isinstance(source.v, str) and not isinstance(source.v, Text) \
                     and _is_local_source(source.v):
                 child_dir = Path(os.path.normpath(self.dir / source.v))
-                if child_dir.resolve() not in self.chain:
+                try:
+                    real: Path | None = child_dir.resolve()
+                except (OSError, RuntimeError):  # a loop of symbolic links: no module there
+                    real = None
+                if real is not None and real not in self.chain:
                     files = self.root.files_for(child_dir)
                     for suffix, env in instances(block, self.env()):
                         inputs = {k: (a.expr, env) for k, a in block.attrs.items()
