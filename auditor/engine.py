@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from auditor.catalog import Catalog
-from auditor.loaders.base import LoadContext, Loader, display_path
+from auditor.loaders.base import LoadContext, Loader, display_path, source_lines
 from auditor.loaders.policy_json import PolicyJsonLoader
 from auditor.policy.model import Model, Span
 from auditor.rule import LEVELS, Finding, Rule
@@ -286,10 +286,7 @@ def apply_suppressions(findings: list[Finding]) -> None:
     for f in findings:
         loc = f.location()
         if loc.file not in cache:
-            try:
-                cache[loc.file] = Path(loc.file).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                cache[loc.file] = None
+            cache[loc.file] = source_lines(loc.file)
         lines = cache[loc.file]
         if not lines or loc.line < 1:
             continue

@@ -125,3 +125,15 @@ def test_user_mistakes_are_messages_not_internal_errors(tmp_path: Path) -> None:
                                 f"to use a folder of AWS service reference files, import it with "
                                 f"`connect-audit catalog update --from {tmp_path}`")
     assert "internal error" not in r.stderr
+
+
+def test_a_named_pipe_is_reported_and_never_opened(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "f.json"
+    os.mkfifo(fifo)
+    # Opening a pipe would block for ever: the timeout turns a hang into a failure.
+    r = subprocess.run([sys.executable, "-m", "auditor.cli", "scan", str(fifo)], capture_output=True, text=True,
+                       cwd=ROOT, timeout=60)
+    assert r.returncode == 1
+    assert "CA000 not a regular file (a pipe, socket or device): connect-audit reads files" in r.stdout

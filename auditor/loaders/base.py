@@ -45,3 +45,15 @@ class Loader(Protocol):
 
     def load(self, paths: list[Path], ctx: LoadContext, model: Model) -> None:
         """Add the policies (and principals) found in `paths` to `model`."""
+
+
+def source_lines(file: str) -> list[str] | None:
+    """The lines of a finding's file, for carets and suppression comments; None for anything
+    that is not a regular file (a pipe must never be opened: it would block the run)."""
+    path = Path(file)
+    try:
+        if not path.is_file():
+            return None
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from auditor.engine import Report
+from auditor.loaders.base import source_lines
 from auditor.rule import Finding
 
 _COLOURS = {"error": "31", "warning": "33", "note": "36"}
@@ -29,10 +29,7 @@ class _Sources:
 
     def line(self, file: str, n: int) -> str | None:
         if file not in self._lines:
-            try:
-                self._lines[file] = Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                self._lines[file] = None
+            self._lines[file] = source_lines(file)
         lines = self._lines[file]
         if not lines or not 1 <= n <= len(lines):
             return None
