@@ -11,7 +11,7 @@ from auditor.policy.actions import has_wildcard, without_blanks, written_actions
 from auditor.policy.model import Path, Policy, Statement
 from auditor.policy.staleness import catalog_age
 from auditor.policy.suggest import closest, connect_family, family_first
-from auditor.policy.values import Text
+from auditor.policy.values import value_key
 from auditor.rule import Finding, Rule
 
 # A same-service spelling this close is taken over an action of the same name in a service
@@ -147,8 +147,7 @@ class UnknownAction(Rule):
 def _near(prefix: str, name: str, catalog: Catalog) -> tuple[list[str], str | None, list[str], float]:
     """(services that have the action, the Connect-family one, the closest own action, its
     similarity), once per catalog and name: difflib over a service's actions is slow."""
-    # Keyed on the parts: a Text and a str with the same characters differ.
-    key = ("CA102.near", *(v.parts if isinstance(v, Text) else str(v) for v in (prefix, name)))
+    key = ("CA102.near", value_key(prefix), value_key(name))
     hit = catalog.memo.get(key)
     if hit is None:
         others = family_first(p for p in catalog.services_with_action(name) if p != prefix)

@@ -12,7 +12,8 @@ from auditor.policy.actions import ResolvedAction, statement_actions
 from auditor.policy.arn import example_arn
 from auditor.policy.model import Policy, Statement
 from auditor.policy.resources import ResourceEntry, action_applies, resource_entries
-from auditor.policy.values import Text, known_text
+from auditor.policy.values import known_text
+from auditor.policy.variables import literal_parts
 from auditor.policy.wording import summarise
 from auditor.rule import Finding, Rule
 
@@ -251,11 +252,5 @@ def _own_service_wildcards(arns: list[ResourceEntry], actions: list[Action]) -> 
     services = {a.service for a in actions}
     if services & STRICT_ID_SERVICES:
         return False
-    return bool(arns) and all(r.service in services and "*" in _written(r.value) for r in arns)
-
-
-def _written(value: object) -> str:
-    """The literal text of a value, without its template holes."""
-    if isinstance(value, Text):
-        return "".join(p for p in value.parts if isinstance(p, str))
-    return str(value)
+    # A `*` written in the ARN, not one in a typed hole's pattern.
+    return bool(arns) and all(r.service in services and "*" in "".join(literal_parts(r.value)) for r in arns)

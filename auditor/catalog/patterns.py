@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from auditor.policy.values import Hole, Text
+from auditor.memo import BoundedMemo
+from auditor.policy.values import Hole, Text, value_key
 
 # A character class: a literal character, or "anything except these characters".
 ANY: frozenset[str] = frozenset()
@@ -145,21 +146,13 @@ def format_tokens(arn_format: str, strict_ids: bool) -> tuple[Tok, ...]:
     return tuple(out)
 
 
-_MATCHES: dict[tuple[object, str, bool], bool] = {}
-_MATCHES_MAX = 200_000
+_MATCHES: BoundedMemo[tuple[object, str, bool], bool] = BoundedMemo(200_000)
 
 
 def arn_matches_format(policy_arn: str, arn_format: str, strict_ids: bool = False) -> bool:
-    # A Text and a str with the same characters differ (holes), so the key keeps the parts.
-    key = (policy_arn.parts if isinstance(policy_arn, Text) else str(policy_arn), arn_format, strict_ids)
-    hit = _MATCHES.get(key)
-    if hit is None:
-        hit = not _literals_disagree(policy_arn, arn_format) and intersects(
-            policy_tokens(policy_arn), format_tokens(arn_format, strict_ids))
-        if len(_MATCHES) >= _MATCHES_MAX:
-            _MATCHES.clear()
-        _MATCHES[key] = hit
-    return hit
+    return _MATCHES.get((value_key(policy_arn), arn_format, strict_ids), lambda: (
+        not _literals_disagree(policy_arn, arn_format)
+        and intersects(policy_tokens(policy_arn), format_tokens(arn_format, strict_ids))))
 
 
 def _literals_disagree(policy_arn: str, arn_format: str) -> bool:

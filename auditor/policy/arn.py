@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Iterable
 
 from auditor.catalog.patterns import format_to_example
 from auditor.policy.model import Statement
-from auditor.policy.values import Hole, Text, has_holes
+from auditor.memo import BoundedMemo
+from auditor.policy.values import Hole, Text, has_holes, value_key
 
 if TYPE_CHECKING:
     from auditor.catalog import Catalog
@@ -63,18 +64,11 @@ class ArnFields:
 def arn_fields(value: str, hole_patterns: bool = True) -> ArnFields:
     """Split an ARN on its colons (at most six fields), keeping `${...}` whole. Without
     `hole_patterns`, every template hole is `UNKNOWN`, its pattern unused."""
-    # Several rules split the same ARNs, and trees repeat them; keyed on the parts, since a
-    # Text and a str with the same characters differ.
-    key = (value.parts if isinstance(value, Text) else str(value), hole_patterns)
-    hit = _FIELDS.get(key)
-    if hit is None:
-        if len(_FIELDS) > 100_000:
-            _FIELDS.clear()
-        hit = _FIELDS[key] = _arn_fields(value, hole_patterns)
-    return hit
+    # Several rules split the same ARNs, and trees repeat them.
+    return _FIELDS.get((value_key(value), hole_patterns), lambda: _arn_fields(value, hole_patterns))
 
 
-_FIELDS: dict[tuple[object, bool], "ArnFields"] = {}
+_FIELDS: BoundedMemo[tuple[object, bool], ArnFields] = BoundedMemo(100_000)
 
 
 def _arn_fields(value: str, hole_patterns: bool) -> ArnFields:

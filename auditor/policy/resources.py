@@ -16,7 +16,7 @@ from auditor.catalog import Action, Catalog
 from auditor.connect.knowledge import is_documented_exception
 from auditor.policy.arn import split_arn
 from auditor.policy.model import Path, Statement
-from auditor.policy.values import Text, glob_regex, is_wholly_unresolved, known_text
+from auditor.policy.values import glob_regex, is_wholly_unresolved, known_text, value_key
 
 
 @dataclass
@@ -54,7 +54,7 @@ def action_applies(action: Action, entry: ResourceEntry, catalog: Catalog) -> bo
     if entry.any:
         return True
     value = entry.value
-    key = ("applies", action.service, action.name, value.parts if isinstance(value, Text) else str(value))
+    key = ("applies", action.service, action.name, value_key(value))
     hit = catalog.memo.get(key)
     if hit is None:
         hit = catalog.memo[key] = _action_applies(action, entry, catalog)

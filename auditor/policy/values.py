@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from auditor.memo import BoundedMemo
+
 
 @dataclass(frozen=True)
 class Hole:
@@ -65,6 +67,12 @@ def unresolved(expr: str, pattern: str | None = None) -> Text:
     return Text([Hole(expr, pattern)])
 
 
+def value_key(value: str) -> object:
+    """A hashable key for a string value that tells a `Text` from a str with the same
+    characters (`${var.x}` written literally is not the hole `var.x`), for memos."""
+    return value.parts if isinstance(value, Text) else str(value)
+
+
 def has_holes(value: Any) -> bool:
     return isinstance(value, Text) and bool(value.holes)
 
@@ -78,17 +86,11 @@ def glob_regex(value: str, *, case_insensitive: bool = False, segment_wildcards:
 
     With `segment_wildcards`, a hole without a pattern does not cross `:` (for ARN parts).
     """
-    # Keyed on the parts: a Text and a str with the same characters differ.
-    key = (value.parts if isinstance(value, Text) else str(value), case_insensitive, segment_wildcards)
-    hit = _REGEXES.get(key)
-    if hit is None:
-        if len(_REGEXES) > 50_000:
-            _REGEXES.clear()
-        hit = _REGEXES[key] = _glob_regex(value, case_insensitive, segment_wildcards)
-    return hit
+    return _REGEXES.get((value_key(value), case_insensitive, segment_wildcards),
+                        lambda: _glob_regex(value, case_insensitive, segment_wildcards))
 
 
-_REGEXES: dict[tuple[object, bool, bool], re.Pattern[str]] = {}
+_REGEXES: BoundedMemo[tuple[object, bool, bool], re.Pattern[str]] = BoundedMemo(50_000)
 
 
 def _glob_regex(value: str, case_insensitive: bool, segment_wildcards: bool) -> re.Pattern[str]:
