@@ -147,9 +147,7 @@ class UnknownAction(Rule):
 def _near(prefix: str, name: str, catalog: Catalog) -> tuple[list[str], str | None, list[str], float]:
     """(services that have the action, the Connect-family one, the closest own action, its
     similarity), once per catalog and name: difflib over a service's actions is slow."""
-    key = ("CA102.near", value_key(prefix), value_key(name))
-    hit = catalog.memo.get(key)
-    if hit is None:
+    def compute() -> tuple[list[str], str | None, list[str], float]:
         others = family_first(p for p in catalog.services_with_action(name) if p != prefix)
         family_other = next((p for p in others if p in connect_family()), None)
         near: list[str] = []
@@ -158,7 +156,9 @@ def _near(prefix: str, name: str, catalog: Catalog) -> tuple[list[str], str | No
             svc = catalog.service(prefix)
             near = closest(name, list(svc.actions) if svc else [], cutoff=0.6)
             ratio = difflib.SequenceMatcher(None, name.lower(), near[0].lower()).ratio() if near else 0.0
-        hit = catalog.memo[key] = (others, family_other, near, ratio)
+        return others, family_other, near, ratio
+
+    hit = catalog.memo.get(("CA102.near", value_key(prefix), value_key(name)), compute)
     return list(hit[0]), hit[1], list(hit[2]), hit[3]
 
 

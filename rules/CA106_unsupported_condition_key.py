@@ -163,13 +163,11 @@ def _prefix_has_keys(catalog: Catalog, prefix: str) -> bool:
 
 def _key_of_any_action(catalog: Catalog, prefix: str, key: str) -> bool:
     """Whether any action of service `prefix` lists `key` (True when the service is unknown)."""
-    memo_key = ("CA106.key_of_any_action", prefix, key.lower())
-    hit = catalog.memo.get(memo_key)
-    if hit is None:
+    def compute() -> bool:
         svc = catalog.service(prefix)
-        hit = svc is None or any(key_matches(k, key) for a in svc.actions.values() for k in a.condition_keys)
-        catalog.memo[memo_key] = hit
-    return hit
+        return svc is None or any(key_matches(k, key) for a in svc.actions.values() for k in a.condition_keys)
+
+    return catalog.memo.get(("CA106.key_of_any_action", prefix, key.lower()), compute)
 
 
 def _action_names(st: Statement) -> str:

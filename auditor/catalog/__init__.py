@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.catalog.global_keys import global_key_type
+from auditor.memo import BoundedMemo
 from auditor.catalog.patterns import arn_matches_format
 from auditor.catalog.store import (
     POLICY_SENTRY_MERGED_PREFIXES,
@@ -94,7 +95,7 @@ class Catalog:
         self._answered: dict[str, Source] = {}  # prefix -> the source that answered for it
         # Facts the rules derive from this catalog and ask again for every policy (whether an
         # action applies to an ARN...): kept here so they live exactly as long as the catalog.
-        self.memo: dict[tuple[Any, ...], Any] = {}
+        self.memo: BoundedMemo[tuple[Any, ...], Any] = BoundedMemo(500_000)
 
     @classmethod
     def default(cls, extra_folders: list[Path] | None = None) -> "Catalog":

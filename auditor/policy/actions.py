@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from auditor.catalog import Action, Catalog
 from auditor.policy.model import Path, Statement
-from auditor.policy.values import Text, glob_regex, has_holes, is_wholly_unresolved
+from auditor.policy.values import glob_regex, has_holes, is_wholly_unresolved
 
 ACTION_ELEMENTS = ("Action", "NotAction")
 _BLANKS = re.compile(r"\s+")
@@ -81,11 +81,7 @@ def resolve_action(value: str, path: Path, catalog: Catalog) -> ResolvedAction:
     if has_holes(value):
         return ResolvedAction(value, path, unresolved=True)
     # Every rule resolves the same action strings, and trees repeat them.
-    key = ("action", str(value))
-    hit = catalog.memo.get(key)
-    if hit is None:
-        hit = catalog.memo[key] = _resolve(value, catalog)
-    actions, service_known, is_wildcard = hit
+    actions, service_known, is_wildcard = catalog.memo.get(("action", str(value)), lambda: _resolve(value, catalog))
     return ResolvedAction(value, path, list(actions), service_known=service_known, is_wildcard=is_wildcard)
 
 

@@ -53,12 +53,8 @@ def resource_entries(st: Statement, catalog: Catalog) -> list[ResourceEntry]:
 def action_applies(action: Action, entry: ResourceEntry, catalog: Catalog) -> bool:
     if entry.any:
         return True
-    value = entry.value
-    key = ("applies", action.service, action.name, value_key(value))
-    hit = catalog.memo.get(key)
-    if hit is None:
-        hit = catalog.memo[key] = _action_applies(action, entry, catalog)
-    return hit
+    key = ("applies", action.service, action.name, value_key(entry.value))
+    return catalog.memo.get(key, lambda: _action_applies(action, entry, catalog))
 
 
 def _action_applies(action: Action, entry: ResourceEntry, catalog: Catalog) -> bool:
