@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Union
 
 from auditor.catalog import Catalog, Source
 from auditor.catalog.service_reference import (
@@ -42,6 +42,9 @@ from auditor.catalog.service_reference import (
 )
 from auditor.catalog.store import FORMAT, CatalogError, bundled_source_folder, cache_root, write_source
 from auditor.catalog.types import Service
+
+if TYPE_CHECKING:  # urllib is imported only when an update runs
+    import urllib.request
 
 # Every scan imports this module (`cached_sources`, the catalog's age): the network modules
 # (urllib, http.client, socket, threads, gzip, email) are imported where an update uses them.

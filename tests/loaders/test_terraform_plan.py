@@ -9,7 +9,7 @@ from pathlib import Path
 
 from auditor.loaders.base import LoadContext
 from auditor.loaders.terraform import TerraformLoader
-from auditor.loaders.terraform.plan import looks_like_plan
+from auditor.loaders.terraform.detect import looks_like_plan
 from auditor.policy.model import Attachment, Model, PolicyKind
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "terraform"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from auditor.engine import Options, scan
 from auditor.policy.model import LocationMap, Model, Policy, Span
 from auditor.policy.values import Hole, Text
-from rules.CA000_input_error import InputError
-from rules.CA001_invalid_json import InvalidJson
+from auditor.rules.CA000_input_error import InputError
+from auditor.rules.CA001_invalid_json import InvalidJson
 
 HEREDOC = '''resource "aws_iam_policy" "agents" {
   policy = <<POLICY

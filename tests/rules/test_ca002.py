@@ -6,7 +6,7 @@ from typing import Any
 
 from auditor.policy.model import LocationMap, Policy, PolicyKind
 from auditor.policy.values import Text, Hole, unresolved
-from rules.CA002_invalid_policy_structure import InvalidPolicyStructure
+from auditor.rules.CA002_invalid_policy_structure import InvalidPolicyStructure
 
 INSTANCE = "arn:aws:connect:us-east-1:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc1"
 

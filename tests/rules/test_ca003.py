@@ -6,7 +6,7 @@ from typing import Any
 
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA003_policy_version import PolicyVersion, variables_used
+from auditor.rules.CA003_policy_version import PolicyVersion, variables_used
 
 AGENTS = "arn:aws:connect:us-east-1:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc1/agent/"
 

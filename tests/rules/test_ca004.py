@@ -6,7 +6,7 @@ from typing import Any
 
 from auditor.policy.model import LocationMap, Policy, PolicyKind
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA004_invalid_sid import InvalidSid, sid_suggestion
+from auditor.rules.CA004_invalid_sid import InvalidSid, sid_suggestion
 
 
 def run(sids: list[Any], kind: PolicyKind = PolicyKind.IDENTITY) -> list[tuple[tuple, str, str | None]]:

@@ -7,7 +7,7 @@ from typing import Any
 from auditor.policy.model import Attachment, LocationMap, Model, Policy, PolicyKind, PrincipalRecord, Span
 from auditor.policy.size import json_size
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA005_policy_too_large import PolicyTooLarge
+from auditor.rules.CA005_policy_too_large import PolicyTooLarge
 
 INSTANCE = "arn:aws:connect:us-east-1:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc1"
 
@@ -187,7 +187,7 @@ def test_a_principal_known_only_by_name_uses_the_one_place_that_has_its_policies
 
 
 def test_the_aggregate_is_linear_in_the_model(monkeypatch) -> None:
-    import rules.CA005_policy_too_large as ca005
+    import auditor.rules.CA005_policy_too_large as ca005
 
     calls = []
     real = ca005.json_size

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.engine import Options, scan
 from auditor.policy.model import Model, Span
-from rules.CA006_not_audited import NotAudited
+from auditor.rules.CA006_not_audited import NotAudited
 
 SAM = Span("template.yaml", 17, 11, 17, 29)
 REMOTE = Span("main.tf", 11, 3, 11, 47)

@@ -10,7 +10,7 @@ from auditor.policy import staleness
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.suggest import closest_by_edits, edit_distance, suggest_service
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA101_unknown_service import UnknownService
+from auditor.rules.CA101_unknown_service import UnknownService
 
 
 @pytest.fixture
@@ -64,7 +64,6 @@ def test_edit_distance_counts_a_swap_as_one_slip() -> None:
 
 
 def test_a_prefix_like_no_service_is_a_warning_only_while_the_catalog_is_stale(run, catalog, monkeypatch) -> None:
-    from rules import CA101_unknown_service as ca101
 
     monkeypatch.setattr(staleness, "catalog_is_stale", lambda *a, **k: False)
     [(_, message, suggestion)] = run("s3files:GetFileSystem")

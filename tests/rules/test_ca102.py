@@ -10,8 +10,7 @@ import pytest
 from auditor.policy import staleness
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
-from rules import CA102_unknown_action as ca102
-from rules.CA102_unknown_action import UnknownAction
+from auditor.rules.CA102_unknown_action import UnknownAction
 
 
 def _policy(action: Any, effect: str = "Allow") -> Policy:

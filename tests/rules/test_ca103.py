@@ -9,8 +9,7 @@ import pytest
 from auditor.policy import staleness
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
-from rules import CA103_wildcard_matches_nothing as ca103
-from rules.CA103_wildcard_matches_nothing import WildcardMatchesNothing, _nearest_glob
+from auditor.rules.CA103_wildcard_matches_nothing import WildcardMatchesNothing, _nearest_glob
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from auditor.policy.arn import UNKNOWN, arn_fields, arn_service_shape, is_arn_service
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA104_invalid_arn import InvalidArn
+from auditor.rules.CA104_invalid_arn import InvalidArn
 
 INSTANCE = Hole("aws_connect_instance.main.arn", "arn:*:connect:*:*:instance/*")
 

@@ -8,7 +8,7 @@ import pytest
 
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA105_resource_mismatch import ResourceMismatch
+from auditor.rules.CA105_resource_mismatch import ResourceMismatch
 
 INSTANCE = Hole("aws_connect_instance.main.arn", "arn:*:connect:*:*:instance/*")
 AGENTS = "arn:aws:connect:us-east-1:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc1/agent/*"

@@ -8,7 +8,7 @@ import pytest
 
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA106_unsupported_condition_key import UnsupportedConditionKey
+from auditor.rules.CA106_unsupported_condition_key import UnsupportedConditionKey
 
 
 @pytest.fixture

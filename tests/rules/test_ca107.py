@@ -9,7 +9,7 @@ import pytest
 from auditor.policy.conditions import closest_operator, parse_operator, value_problem
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA107_condition_operator_mismatch import ConditionOperatorMismatch
+from auditor.rules.CA107_condition_operator_mismatch import ConditionOperatorMismatch
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA108_missing_dependent_actions import MissingDependentActions
+from auditor.rules.CA108_missing_dependent_actions import MissingDependentActions
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def messages(catalog, *statements: dict[str, Any]) -> list[tuple[str, str]]:
     ("ec2:RunInstances", "ssm:GetParameters", None),
 ])
 def test_which_dependents_are_conditional(catalog, action: str, dependent: str, when: str | None) -> None:
-    from rules.CA108_missing_dependent_actions import conditional
+    from auditor.rules.CA108_missing_dependent_actions import conditional
 
     a = catalog.action(action)
     assert dependent in a.dependent_actions

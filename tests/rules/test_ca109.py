@@ -8,7 +8,7 @@ import pytest
 
 from auditor.policy.model import LocationMap, Policy, PolicyKind
 from auditor.policy.values import Hole, Text, unresolved
-from rules.CA109_unresolved_actions import UnresolvedActions
+from auditor.rules.CA109_unresolved_actions import UnresolvedActions
 
 ACTIONS = unresolved("module.connect_actions.agent_actions")
 

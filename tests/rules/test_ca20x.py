@@ -18,11 +18,11 @@ from auditor.policy.grants import (
 from auditor.policy.model import LocationMap, Policy
 from auditor.policy.values import Hole, Text, unresolved
 from auditor.policy.wording import summarise
-from rules.CA201_service_wildcard import ServiceWildcard
-from rules.CA202_sensitive_connect_action import SensitiveConnectAction
-from rules.CA203_resource_star_restrictable import ResourceStarRestrictable
-from rules.CA204_allow_with_not import AllowWithNot
-from rules.CA205_privilege_escalation import PrivilegeEscalation
+from auditor.rules.CA201_service_wildcard import ServiceWildcard
+from auditor.rules.CA202_sensitive_connect_action import SensitiveConnectAction
+from auditor.rules.CA203_resource_star_restrictable import ResourceStarRestrictable
+from auditor.rules.CA204_allow_with_not import AllowWithNot
+from auditor.rules.CA205_privilege_escalation import PrivilegeEscalation
 
 INSTANCE = "arn:aws:connect:us-east-1:123456789012:instance/00fbeee1-123e-111e-93e3-11111bfbfcc1"
 INSTANCE_HOLE = Hole("aws_connect_instance.main.arn", "arn:*:connect:*:*:instance/*")

@@ -15,7 +15,6 @@ import re
 from pathlib import Path as FsPath
 from typing import Any
 
-from auditor.loaders.terraform.detect import looks_like_plan  # noqa: F401  (re-exported)
 from auditor.loaders.terraform.resources import ATTACHMENTS, POLICY_RESOURCES, PRINCIPAL_TYPES
 from auditor.policy import jsonloc
 from auditor.policy.model import (
